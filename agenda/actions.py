@@ -1,0 +1,159 @@
+"""Agenda items: add, edit, remove, reorder, and the item under discussion."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+
+from meeting.errors import conflict, invalid
+from meeting.hub import STAFF, Context, Payload, action, snapshot_part
+from meeting.models import AgendaItem, ItemStatus, Meeting, MeetingStatus, Role, User
+
+ItemTitle = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class AgendaAdd(Payload):
+    meeting_id: int
+    title: ItemTitle
+    presenter_id: int | None = None
+    duration_min: int | None = Field(default=None, ge=1, le=1440)
+    position: int | None = Field(default=None, ge=1)  # 1-based place in the agenda
+
+
+class AgendaUpdate(Payload):
+    item_id: int
+    title: ItemTitle | None = None
+    presenter_id: int | None = None
+    duration_min: int | None = Field(default=None, ge=1, le=1440)
+
+
+class ItemId(Payload):
+    item_id: int
+
+
+class AgendaReorder(Payload):
+    meeting_id: int
+    item_ids: list[int] = Field(max_length=500)
+
+
+async def item_meeting(p: Any) -> int | None:
+    """Actions that name an item are about the item's meeting."""
+    return await AgendaItem.filter(id=p.item_id).values_list("meeting_id", flat=True).first()
+
+
+def item_view(item: AgendaItem, names: dict[int, str]) -> dict[str, Any]:
+    presenter = item.presenter_id  # type: ignore[attr-defined]
+    return {
+        "id": item.id,
+        "position": item.position,
+        "title": item.title,
+        "presenter_id": presenter,
+        "presenter_name": names.get(presenter) if presenter else None,
+        "duration_min": item.duration_min,
+        "status": item.status,
+        "active": item.status == ItemStatus.ACTIVE,
+    }
+
+
+async def agenda_items(meeting: Meeting) -> list[dict[str, Any]]:
+    items = await AgendaItem.filter(meeting=meeting).order_by("position", "id")
+    ids = {i.presenter_id for i in items if i.presenter_id}  # type: ignore[attr-defined]
+    names = dict(await User.filter(id__in=ids).values_list("id", "full_name")) if ids else {}
+    return [item_view(i, names) for i in items]
+
+
+async def push_agenda(ctx: Context) -> list[dict[str, Any]]:
+    assert ctx.meeting is not None
+    items = await agenda_items(ctx.meeting)
+    ctx.push("agenda:updated", {"items": items})
+    return items
+
+
+@snapshot_part("agenda")
+async def _snapshot_agenda(ctx: Context, meeting: Meeting) -> list[dict[str, Any]]:
+    return await agenda_items(meeting)
+
+
+def _editable(m: Meeting) -> None:
+    if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
+        raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ")
+
+
+async def _check_presenter(presenter_id: int | None) -> None:
+    if presenter_id is not None and not await User.exists(id=presenter_id, is_active=True):
+        raise invalid("Không có người trình bày này", presenter_id="unknown user")
+
+
+async def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
+    for pos, item in enumerate(ordered, start=1):
+        if item.position != pos:
+            item.position = pos
+            await item.save(update_fields=["position"])
+
+
+@action("agenda:add", payload=AgendaAdd, roles=STAFF)
+async def add(ctx: Context, p: AgendaAdd) -> dict:
+    m = ctx.meeting
+    assert m is not None
+    _editable(m)
+    await _check_presenter(p.presenter_id)
+    items = await AgendaItem.filter(meeting=m).order_by("position", "id")
+    item = AgendaItem(meeting=m, title=p.title, presenter_id=p.presenter_id, duration_min=p.duration_min, position=0)
+    at = len(items) if p.position is None else min(p.position - 1, len(items))
+    items.insert(at, item)
+    await item.save()
+    await _renumber(m, items)
+    views = await push_agenda(ctx)
+    return next(v for v in views if v["id"] == item.id)
+
+
+@action("agenda:update", payload=AgendaUpdate, roles=STAFF, meeting=item_meeting)
+async def update(ctx: Context, p: AgendaUpdate) -> dict:
+    assert ctx.meeting is not None
+    _editable(ctx.meeting)
+    item = await AgendaItem.get(id=p.item_id)
+    fields = p.model_dump(exclude_unset=True, exclude={"item_id"})
+    if "title" in fields and fields["title"] is None:
+        raise invalid("Tiêu đề không được trống", title="required")
+    if "presenter_id" in fields:
+        await _check_presenter(p.presenter_id)
+    for key, value in fields.items():
+        setattr(item, key, value)
+    await item.save()
+    views = await push_agenda(ctx)
+    return next(v for v in views if v["id"] == item.id)
+
+
+@action("agenda:remove", payload=ItemId, roles=STAFF, meeting=item_meeting)
+async def remove(ctx: Context, p: ItemId) -> dict:
+    assert ctx.meeting is not None
+    _editable(ctx.meeting)
+    item = await AgendaItem.get(id=p.item_id)
+    if item.status == ItemStatus.ACTIVE:
+        raise conflict("Không xoá được nội dung đang thảo luận")
+    await item.delete()
+    await _renumber(ctx.meeting, await AgendaItem.filter(meeting=ctx.meeting).order_by("position", "id"))
+    return {"items": await push_agenda(ctx)}
+
+
+@action("agenda:reorder", payload=AgendaReorder, roles=STAFF)
+async def reorder(ctx: Context, p: AgendaReorder) -> dict:
+    assert ctx.meeting is not None
+    _editable(ctx.meeting)
+    items = {i.id: i for i in await AgendaItem.filter(meeting=ctx.meeting)}
+    if sorted(p.item_ids) != sorted(items):
+        raise invalid("Danh sách phải gồm đúng các nội dung của cuộc họp", item_ids="not the meeting's items")
+    await _renumber(ctx.meeting, [items[i] for i in p.item_ids])
+    return {"items": await push_agenda(ctx)}
+
+
+@action("agenda:activate", payload=ItemId, roles={Role.CHAIR}, meeting=item_meeting)
+async def activate(ctx: Context, p: ItemId) -> dict:
+    assert ctx.meeting is not None
+    if ctx.meeting.status != MeetingStatus.IN_PROGRESS:
+        raise conflict("Cuộc họp chưa bắt đầu")
+    await AgendaItem.filter(meeting=ctx.meeting, status=ItemStatus.ACTIVE).update(status=ItemStatus.DONE)
+    await AgendaItem.filter(id=p.item_id).update(status=ItemStatus.ACTIVE)
+    ctx.signal("agenda.activated", meeting_id=ctx.meeting.id, item_id=p.item_id)
+    return {"items": await push_agenda(ctx)}

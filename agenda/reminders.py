@@ -1,0 +1,72 @@
+"""Reminders: a notification to every participant `reminder_minutes` before a meeting starts.
+
+One service per process sleeps on the server's clock until the next reminder is due (or a
+meeting changes). Claiming a meeting is one conditional UPDATE, so with several processes each
+reminder still goes out once, and a restart loses none (the claim is in the database).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from meeting.hub import on_signal
+from meeting.jsonable import iso
+from meeting.models import Meeting, MeetingStatus, Notification, Participant, Response
+
+if TYPE_CHECKING:
+    from meeting.server import Server
+
+IDLE = timedelta(minutes=5)  # re-check now and then even when nothing is due
+_wake: dict[int, asyncio.Event] = {}
+
+
+def _event(server: Server) -> asyncio.Event:
+    return _wake.setdefault(id(server), asyncio.Event())
+
+
+@on_signal("meeting.changed")
+async def _meeting_changed(server: Server, meeting_id: int) -> None:
+    _event(server).set()
+
+
+async def send_due(server: Server) -> None:
+    now = server.clock.now()
+    lead = timedelta(minutes=server.settings.reminder_minutes)
+    due = await Meeting.filter(
+        status=MeetingStatus.SCHEDULED, reminded_at=None, starts_at__lte=now + lead, starts_at__gt=now
+    )
+    for m in due:
+        claimed = await Meeting.filter(id=m.id, reminded_at=None).update(reminded_at=now)
+        if not claimed:
+            continue  # another process sent it
+        start = iso(m.starts_at) or ""
+        text = f"Nhắc lịch: {m.title} bắt đầu lúc {start[11:16]}" + (f", tại {m.location}" if m.location else "")
+        seats = await Participant.filter(meeting=m).exclude(
+            response__in=[Response.DECLINED, Response.DELEGATED]
+        ).values_list("user_id", flat=True)
+        for uid in seats:
+            n = await Notification.create(user_id=uid, kind="reminder", meeting=m, text=text, created_at=now)
+            await server.notifier.deliver(n)
+
+
+async def next_due(server: Server):  # noqa: ANN201 - a datetime
+    lead = timedelta(minutes=server.settings.reminder_minutes)
+    now = server.clock.now()
+    m = await Meeting.filter(status=MeetingStatus.SCHEDULED, reminded_at=None, starts_at__gt=now).order_by("starts_at").first()
+    fallback = now + IDLE
+    if m is None:
+        return fallback
+    return min(max(m.starts_at - lead, now), fallback)
+
+
+async def reminder_service(server: Server) -> None:
+    wake = _event(server)
+    try:
+        while True:
+            wake.clear()
+            await send_due(server)
+            await server.clock.sleep_until(await next_due(server), wake)
+    finally:
+        _wake.pop(id(server), None)

@@ -1,0 +1,10 @@
+"""The core's actions, one module per subject. Importing a module registers its actions."""
+
+from meeting.actions import (  # noqa: F401
+    attendance,
+    meetings,
+    notifications,
+    participants,
+    units,
+    users,
+)

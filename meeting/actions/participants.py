@@ -1,0 +1,127 @@
+"""Invitations: invite people and whole units, remove, and the invitee's answer."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from meeting.actions.meetings import LIVE, when_where
+from meeting.errors import conflict, invalid, not_found
+from meeting.hub import STAFF, Context, Payload, action
+from meeting.identity import unit_and_descendants
+from meeting.models import EVERY_ROLE, MeetingStatus, Participant, Response, Role, User
+from meeting.views import participants_payload
+
+
+class ParticipantAdd(Payload):
+    meeting_id: int
+    role: Literal[Role.SECRETARY, Role.DELEGATE, Role.OBSERVER, Role.POINT]
+    user_ids: list[int] = Field(default_factory=list, max_length=2000)
+    unit_ids: list[int] = Field(default_factory=list, max_length=500)
+
+    @model_validator(mode="after")
+    def _someone(self) -> ParticipantAdd:
+        if not self.user_ids and not self.unit_ids:
+            raise ValueError("name user_ids or unit_ids")
+        return self
+
+
+class ParticipantRemove(Payload):
+    meeting_id: int
+    user_id: int
+
+
+class InvitationRespond(Payload):
+    meeting_id: int
+    response: Literal[Response.ACCEPTED, Response.DECLINED, Response.DELEGATED]
+    note: str = Field(default="", max_length=2000)
+    substitute_id: int | None = None
+
+
+@action("participant:add", payload=ParticipantAdd, roles=STAFF)
+async def add(ctx: Context, p: ParticipantAdd) -> dict:
+    m = ctx.meeting
+    assert m is not None
+    if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
+        raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ")
+    known = set(await User.filter(id__in=p.user_ids, is_active=True).values_list("id", flat=True))
+    unknown = sorted(set(p.user_ids) - known)
+    if unknown:
+        raise invalid(f"Không có người dùng {unknown}", user_ids=f"unknown users {unknown}")
+    wanted = set(known)
+    if p.unit_ids:
+        units = await unit_and_descendants(p.unit_ids)
+        missing = sorted(set(p.unit_ids) - units)
+        if missing:
+            raise invalid(f"Không có đơn vị {missing}", unit_ids=f"unknown units {missing}")
+        # A unit's connection points are invited as points, its people otherwise.
+        members = User.filter(unit_id__in=units, is_active=True, is_point=p.role == Role.POINT)
+        wanted |= set(await members.values_list("id", flat=True))
+    already = set(await Participant.filter(meeting=m).values_list("user_id", flat=True))
+    new = sorted(wanted - already)  # someone already invited keeps their role
+    for uid in new:
+        await Participant.create(meeting=m, user_id=uid, role=p.role, invited_at=ctx.now)
+    payload = await participants_payload(m, ctx.server.settings)
+    if new:
+        ctx.push("participants:updated", payload)
+        if m.status in LIVE:
+            await ctx.notify(new, "invitation", f"Giấy mời họp: {m.title} — {when_where(m)}")
+    return {"added": new, **payload}
+
+
+@action("participant:remove", payload=ParticipantRemove, roles=STAFF)
+async def remove(ctx: Context, p: ParticipantRemove) -> dict:
+    m = ctx.meeting
+    assert m is not None
+    seat = await Participant.get_or_none(meeting=m, user_id=p.user_id)
+    if seat is None:
+        raise not_found("Người này không có trong danh sách mời")
+    if seat.role == Role.CHAIR:
+        raise conflict("Không thể bỏ người chủ trì; hãy đổi chủ trì trước")
+    await seat.delete()
+    payload = await participants_payload(m, ctx.server.settings)
+    ctx.push("participants:updated", payload)
+    if m.status in LIVE:
+        await ctx.notify([p.user_id], "uninvited", f"Bạn không còn trong danh sách mời họp: {m.title}")
+    return payload
+
+
+@action("invitation:respond", payload=InvitationRespond, roles=EVERY_ROLE)
+async def respond(ctx: Context, p: InvitationRespond) -> dict:
+    m, seat = ctx.meeting, ctx.participant
+    assert m is not None and seat is not None
+    if m.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):
+        raise conflict("Cuộc họp không còn nhận xác nhận tham dự")
+    if p.response == Response.DELEGATED:
+        if p.substitute_id is None:
+            raise invalid("Hãy chọn người đi họp thay", substitute_id="required when delegated")
+        if p.substitute_id == ctx.user.id:
+            raise invalid("Không thể cử chính mình", substitute_id="is yourself")
+        if seat.role == Role.CHAIR:
+            raise conflict("Người chủ trì không cử người thay; hãy đổi chủ trì")
+        sub = await User.get_or_none(id=p.substitute_id, is_active=True)
+        if sub is None:
+            raise invalid("Không có người này", substitute_id="unknown user")
+        if await Participant.exists(meeting=m, user=sub):
+            raise conflict(f"{sub.full_name} đã có trong danh sách mời")
+    elif p.substitute_id is not None:
+        raise invalid("Chỉ cử người thay khi chọn 'cử người dự thay'", substitute_id="only with delegated")
+    # Changing one's mind withdraws the deputy named before.
+    await Participant.filter(meeting=m, substitute_for=ctx.user).delete()
+    seat.response = p.response
+    seat.note = p.note
+    seat.responded_at = ctx.now
+    await seat.save()
+    if p.response == Response.DELEGATED:
+        await Participant.create(
+            meeting=m, user_id=p.substitute_id, role=seat.role, substitute_for=ctx.user, invited_at=ctx.now
+        )
+        await ctx.notify(
+            [p.substitute_id],  # type: ignore[list-item]
+            "invitation",
+            f"{ctx.user.full_name} cử bạn dự họp thay: {m.title} — {when_where(m)}",
+        )
+    payload = await participants_payload(m, ctx.server.settings)
+    ctx.push("participants:updated", payload)
+    return payload

@@ -1,0 +1,56 @@
+"""Settings from the environment (PROTOCOL §1), with defaults that run on a laptop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = ""  # empty: an SQLite file under data_dir
+    redis_url: str = ""  # empty: one process, pushes stay in memory
+    redis_channel: str = "hop-khong-giay"  # python-socketio pub/sub channel
+    data_dir: Path = Path("var")
+    secret_key: str = "dev-secret-change-me"
+    smtp_url: str = ""  # smtp://user:pass@host:port ; empty: no e-mail
+    mail_from: str = "hop@localhost"
+    max_upload_mb: int = 50
+    public_url: str = "http://127.0.0.1:8000"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    # Quorum: more than this fraction of the voting members (chair, delegates, points) present.
+    quorum_fraction: float = 0.5
+    reminder_minutes: int = 30
+
+    # argon2id cost. Production keeps the library's defaults; tests lower them (never prod).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    # Login failures per username within the window before 429.
+    login_max_failures: int = 5
+    login_window_s: int = 900
+    token_ttl_days: int = 30
+
+    rtc_hosts: list[str] = Field(default_factory=list)
+    rtc_ice_servers: list[str] = Field(default_factory=list)
+
+    @field_validator("rtc_hosts", "rtc_ice_servers", mode="before")
+    @classmethod
+    def _comma_list(cls, v: object) -> object:
+        # Environment values are comma-separated, not JSON.
+        if isinstance(v, str):
+            return [s.strip() for s in v.split(",") if s.strip()]
+        return v
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite://{(self.data_dir / 'hop.sqlite3').as_posix()}"
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024

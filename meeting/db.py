@@ -1,0 +1,59 @@
+"""The database: Tortoise configuration, and migrations applied on start.
+
+Each package that owns tables is a Tortoise app with its own `migrations` package; run.py names
+them. Schema changes: edit the models, then `python run.py makemigrations` and commit the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate
+
+# Tortoise app label -> the package holding its `models` and `migrations` modules.
+CORE_APPS: dict[str, str] = {"core": "meeting"}
+
+
+def tortoise_config(db_url: str, apps: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "connections": {"default": db_url},
+        "apps": {
+            label: {
+                "models": [f"{package}.models"],
+                "migrations": f"{package}.migrations",
+                "default_connection": "default",
+            }
+            for label, package in apps.items()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def migrate_database(config: dict[str, Any]) -> None:
+    """Create or upgrade every app's tables to the latest migration, then let go of the
+    connections (the app opens its own through RegisterTortoise)."""
+    url = config["connections"]["default"]
+    if url.startswith("sqlite://") and url != "sqlite://:memory:":
+        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await migrate(config=config)
+    finally:
+        await Tortoise.close_connections()
+
+
+class database:  # noqa: N801 - used as `async with database(...)`
+    """Open the database outside the server (command-line tools): migrate, then connect."""
+
+    def __init__(self, db_url: str, apps: Mapping[str, str]) -> None:
+        self.config = tortoise_config(db_url, apps)
+
+    async def __aenter__(self) -> None:
+        await migrate_database(self.config)
+        await Tortoise.init(config=self.config, _enable_global_fallback=True)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await Tortoise.close_connections()

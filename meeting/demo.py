@@ -1,0 +1,85 @@
+"""`python run.py demo`: a demo province to try the system with (PROTOCOL §1)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
+
+from meeting.identity import Identity
+from meeting.jsonable import zone
+from meeting.models import AgendaItem, Meeting, MeetingStatus, Participant, Response, Role, Unit, UnitKind, User
+
+# Features add their part of the demo (e.g. documents) here: fn(identity, meeting, users).
+DemoStep = Callable[[Identity, Meeting, dict[str, User]], Awaitable[None]]
+DEMO_STEPS: list[DemoStep] = []
+
+PASSWORD = "demo12345"
+DISTRICTS = {
+    "Huyện Đông Sơn": ["Xã Đông Hòa", "Xã Đông Tiến", "Xã Đông Thanh"],
+    "Huyện Tây Sơn": ["Xã Tây Bình", "Xã Tây Giang", "Thị trấn Phú Phong"],
+}
+
+
+async def fill(identity: Identity) -> list[tuple[str, str, str]]:
+    """Fill an empty database; returns (username, password, who) logins."""
+    if await User.exists():
+        raise RuntimeError("the database is not empty: the demo fills an empty one only")
+    logins: list[tuple[str, str, str]] = []
+    users: dict[str, User] = {}
+
+    async def person(username: str, name: str, unit: Unit, who: str, **flags: bool) -> User:
+        user = await identity.create_user(username, name, PASSWORD, unit_id=unit.id, **flags)
+        users[username] = user
+        logins.append((username, PASSWORD, who))
+        return user
+
+    province = await Unit.create(name="Tỉnh Hòa Bình Xanh", kind=UnitKind.PROVINCE)
+    office = await Unit.create(name="Văn phòng UBND tỉnh", kind=UnitKind.DEPARTMENT, parent=province)
+    await person("admin", "Quản trị hệ thống", office, "quản trị / admin", admin=True)
+    chair = await person("chutich", "Nguyễn Văn An", province, "chủ trì / chair")
+    await person("thuky1", "Trần Thị Bình", office, "thư ký / secretary", organizer=True)
+    await person("thuky2", "Lê Thị Cúc", office, "thư ký / secretary", organizer=True)
+    await person("diemcau-tinh", "Điểm cầu Hội trường tỉnh", province, "điểm cầu / point", point=True)
+    delegates = [
+        await person("daibieu1", "Phạm Văn Dũng", province, "đại biểu / delegate"),
+        await person("daibieu2", "Hoàng Thị Hoa", province, "đại biểu / delegate"),
+    ]
+    for i, (district_name, communes) in enumerate(DISTRICTS.items(), start=1):
+        district = await Unit.create(name=district_name, kind=UnitKind.DISTRICT, parent=province)
+        delegates.append(await person(f"huyen{i}", f"Chủ tịch {district_name}", district, "đại biểu / delegate"))
+        for j, commune_name in enumerate(communes, start=1):
+            commune = await Unit.create(name=commune_name, kind=UnitKind.COMMUNE, parent=district)
+            await person(f"diemcau-{i}{j}", f"Điểm cầu {commune_name}", commune, "điểm cầu / point", point=True)
+
+    tomorrow = datetime.now(zone()).date() + timedelta(days=1)
+    starts = datetime.combine(tomorrow, time(8, 0), tzinfo=zone())
+    meeting = await Meeting.create(
+        title="Họp UBND tỉnh thường kỳ tháng",
+        description="Đánh giá tình hình kinh tế - xã hội; triển khai nhiệm vụ tháng tới.",
+        location="Hội trường UBND tỉnh",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3, minutes=30),
+        status=MeetingStatus.SCHEDULED,
+        chair=chair,
+        created_by=users["thuky1"],
+    )
+    now = datetime.now(zone())
+    await Participant.create(meeting=meeting, user=chair, role=Role.CHAIR, invited_at=now)
+    for sec in ("thuky1", "thuky2"):
+        await Participant.create(meeting=meeting, user=users[sec], role=Role.SECRETARY, invited_at=now, response=Response.ACCEPTED, responded_at=now)
+    for d in delegates:
+        await Participant.create(meeting=meeting, user=d, role=Role.DELEGATE, invited_at=now)
+    for username, user in users.items():
+        if user.is_point:
+            await Participant.create(meeting=meeting, user=user, role=Role.POINT, invited_at=now)
+    agenda = [
+        ("Báo cáo tình hình kinh tế - xã hội tháng", 45),
+        ("Tờ trình về kế hoạch đầu tư công năm tới", 60),
+        ("Ý kiến của các huyện, xã", 60),
+        ("Kết luận của Chủ tịch", 15),
+    ]
+    for pos, (title, minutes) in enumerate(agenda, start=1):
+        await AgendaItem.create(meeting=meeting, position=pos, title=title, duration_min=minutes, presenter=chair if pos == 4 else None)
+    for step in DEMO_STEPS:
+        await step(identity, meeting, users)
+    return logins

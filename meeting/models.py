@@ -1,0 +1,338 @@
+"""The core's data (DESIGN.md, "Data"). Feature packages keep their own models in their own app.
+
+Tortoise app label: "core" — other apps point here as "core.Meeting", "core.User", ...
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class UnitKind(StrEnum):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    DEPARTMENT = "department"
+
+
+class Role(StrEnum):
+    CHAIR = "chair"
+    SECRETARY = "secretary"
+    DELEGATE = "delegate"
+    OBSERVER = "observer"
+    POINT = "point"
+
+
+STAFF = frozenset({Role.CHAIR, Role.SECRETARY})
+VOTERS = frozenset({Role.CHAIR, Role.DELEGATE, Role.POINT})
+EVERY_ROLE = frozenset(Role)
+
+
+class MeetingStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class Response(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    DELEGATED = "delegated"
+
+
+class ItemStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    DONE = "done"
+
+
+class Unit(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    kind = fields.CharEnumField(UnitKind, max_length=20)
+    parent: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "core.Unit", null=True, related_name="children", on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "unit"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=100, unique=True)
+    full_name = fields.CharField(max_length=200)
+    title = fields.CharField(max_length=200, default="")
+    email = fields.CharField(max_length=200, default="")
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "core.Unit", null=True, related_name="users", on_delete=fields.SET_NULL
+    )
+    password_hash = fields.CharField(max_length=255)
+    is_admin = fields.BooleanField(default=False)
+    is_organizer = fields.BooleanField(default=False)
+    is_point = fields.BooleanField(default=False)
+    is_active = fields.BooleanField(default=True)
+    must_change_password = fields.BooleanField(default=False)
+    # The read-only key of the user's calendar feed (never the login token); revocable.
+    calendar_key = fields.CharField(max_length=64, null=True, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "app_user"
+
+
+class Token(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    hash = fields.CharField(max_length=64, unique=True)  # sha256 of the token; never the token
+    created_at = fields.DatetimeField()
+    last_seen = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "token"
+
+
+class LoginFailure(Model):
+    """Kept in the database so that the limit holds across processes and restarts."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=100, db_index=True)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "login_failure"
+
+
+class Meeting(Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=300)
+    description = fields.TextField(default="")
+    location = fields.CharField(max_length=300, default="")
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    status = fields.CharEnumField(MeetingStatus, max_length=20, default=MeetingStatus.DRAFT)
+    chair: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="chaired_meetings", on_delete=fields.RESTRICT
+    )
+    created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="created_meetings", on_delete=fields.RESTRICT
+    )
+    # Grows by one with every change to the meeting; pushes carry it (PROTOCOL §3.2).
+    seq = fields.IntField(default=0)
+    cancel_reason = fields.TextField(default="")
+    reminded_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "meeting"
+
+
+class Participant(Model):
+    id = fields.IntField(primary_key=True)
+    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
+        "core.Meeting", related_name="participants", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="participations", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(Role, max_length=20)
+    response = fields.CharEnumField(Response, max_length=20, default=Response.PENDING)
+    note = fields.TextField(default="")
+    # Set on a deputy: the user they attend for.
+    substitute_for: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", null=True, related_name="deputised", on_delete=fields.SET_NULL
+    )
+    invited_at = fields.DatetimeField()
+    responded_at = fields.DatetimeField(null=True)
+    present = fields.BooleanField(default=False)
+    checked_in_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "participant"
+        unique_together = (("meeting", "user"),)
+
+
+class AgendaItem(Model):
+    id = fields.IntField(primary_key=True)
+    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
+        "core.Meeting", related_name="agenda_items", on_delete=fields.CASCADE
+    )
+    position = fields.IntField()
+    title = fields.CharField(max_length=500)
+    presenter: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", null=True, related_name="presented_items", on_delete=fields.SET_NULL
+    )
+    duration_min = fields.IntField(null=True)
+    status = fields.CharEnumField(ItemStatus, max_length=20, default=ItemStatus.PENDING)
+
+    class Meta:
+        table = "agenda_item"
+
+
+class Notification(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="notifications", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=40)
+    meeting: fields.ForeignKeyNullableRelation[Meeting] = fields.ForeignKeyField(
+        "core.Meeting", null=True, related_name="notifications", on_delete=fields.CASCADE
+    )
+    text = fields.TextField()
+    created_at = fields.DatetimeField()
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notification"
+
+
+class Audit(Model):
+    id = fields.IntField(primary_key=True)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", null=True, related_name="audit", on_delete=fields.SET_NULL
+    )
+    action = fields.CharField(max_length=60)
+    target = fields.CharField(max_length=100, default="")
+    at = fields.DatetimeField()
+    detail = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "audit"
+
+
+# --- Running the meeting: the floor, opinions and votes (issue 4 builds on these) ---------
+
+
+class SpeakingRequest(Model):
+    """Waiting / speaking / done is derived from the timestamps, as OpenSlides does."""
+
+    id = fields.IntField(primary_key=True)
+    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
+        "core.Meeting", related_name="speaking_requests", on_delete=fields.CASCADE
+    )
+    agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
+        "core.AgendaItem", null=True, related_name="speaking_requests", on_delete=fields.SET_NULL
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="speaking_requests", on_delete=fields.CASCADE
+    )
+    topic = fields.CharField(max_length=500, default="")
+    requested_at = fields.DatetimeField()
+    started_at = fields.DatetimeField(null=True)
+    ended_at = fields.DatetimeField(null=True)
+    time_limit_s = fields.IntField(null=True)
+    # withdrawn / rejected / done — why it ended; null while open.
+    outcome = fields.CharField(max_length=20, null=True)
+    reason = fields.TextField(default="")
+
+    class Meta:
+        table = "speaking_request"
+
+
+class Opinion(Model):
+    id = fields.IntField(primary_key=True)
+    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
+        "core.Meeting", related_name="opinions", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="opinions", on_delete=fields.CASCADE
+    )
+    agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
+        "core.AgendaItem", null=True, related_name="opinions", on_delete=fields.SET_NULL
+    )
+    # A document lives in the docs app; the core keeps only its id (arrows point into core).
+    document_id = fields.IntField(null=True)
+    text = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "opinion"
+
+
+class Poll(Model):
+    id = fields.IntField(primary_key=True)
+    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
+        "core.Meeting", related_name="polls", on_delete=fields.CASCADE
+    )
+    agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
+        "core.AgendaItem", null=True, related_name="polls", on_delete=fields.SET_NULL
+    )
+    question = fields.TextField()
+    options = fields.JSONField()
+    secret = fields.BooleanField(default=False)
+    status = fields.CharField(max_length=10, default="draft")  # draft / open / closed
+    created_at = fields.DatetimeField()
+    opened_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    eligible_at_close = fields.IntField(null=True)
+
+    class Meta:
+        table = "poll"
+
+
+class PollVoter(Model):
+    """WHO voted. Kept apart from Ballot so that a secret poll links no person to a choice."""
+
+    id = fields.IntField(primary_key=True)
+    poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
+        "core.Poll", related_name="voters", on_delete=fields.CASCADE
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="poll_votes", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "poll_voter"
+        unique_together = (("poll", "user"),)
+
+
+class Ballot(Model):
+    """WHAT was voted. A random key (not a counter) so row order cannot be matched to voters, and
+    `user` is set only for named (non-secret) polls."""
+
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
+        "core.Poll", related_name="ballots", on_delete=fields.CASCADE
+    )
+    option = fields.IntField()
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", null=True, related_name="ballots", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "ballot"
+
+
+class Conclusion(Model):
+    """A draft conclusion (kết luận): one per agenda item plus one overall (agenda_item null).
+    The published notice itself is a document of the docs app."""
+
+    id = fields.IntField(primary_key=True)
+    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
+        "core.Meeting", related_name="conclusions", on_delete=fields.CASCADE
+    )
+    agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
+        "core.AgendaItem", null=True, related_name="conclusions", on_delete=fields.CASCADE
+    )
+    text = fields.TextField(default="")
+    updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", null=True, related_name="conclusions", on_delete=fields.SET_NULL
+    )
+    updated_at = fields.DatetimeField()
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "conclusion"
+        unique_together = (("meeting", "agenda_item"),)

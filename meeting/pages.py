@@ -1,0 +1,81 @@
+"""Pages: the jinja2 login form (works without JavaScript), the single-page app's shell, the API
+page for client authors, and the static files (the browser client in static/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from meeting.errors import ActionError
+from meeting.http import current_user, request_token, server_of, set_session_cookie
+from meeting.identity import COOKIE_NAME
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "static"
+templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "vi"
+    return "en" if lang == "en" else "vi"
+
+
+def render(name: str, request: Request, status: int = 200, **context: object) -> HTMLResponse:
+    html = templates.get_template(name).render(lang=_lang(request), **context)
+    return HTMLResponse(html, status_code=status)
+
+
+async def login_page(request: Request) -> Response:
+    if request.method == "GET":
+        return render("login.html", request, next=request.query_params.get("next", "/"))
+    form = await request.form()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    target = str(form.get("next", "/"))
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # never redirect off the site
+    try:
+        token, _ = await server_of(request).identity.login(username, password)
+    except ActionError as exc:
+        return render("login.html", request, status=exc.status, error=exc.code, username=username, next=target)
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(response, request, token)
+    return response
+
+
+async def logout_page(request: Request) -> Response:
+    token = request_token(request)
+    if token:
+        await server_of(request).identity.revoke(token)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE_NAME)
+    return response
+
+
+async def app_shell(request: Request) -> Response:
+    try:
+        await current_user(request)
+    except ActionError:
+        return RedirectResponse("/login", status_code=303)
+    return render("app.html", request)
+
+
+async def api_page(request: Request) -> Response:
+    return render("api.html", request)
+
+
+def routes() -> list[Route | Mount]:
+    return [
+        Route("/login", login_page, methods=["GET", "POST"]),
+        Route("/logout", logout_page, methods=["GET", "POST"]),
+        Route("/api", api_page, methods=["GET"]),
+        Route("/", app_shell, methods=["GET"]),
+        Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
+    ]

@@ -1,0 +1,89 @@
+"""Socket.IO transport: authenticate the connection, hand every event to the hub, announce
+disconnects. A malformed event gets an error ack, never a dropped connection."""
+
+from __future__ import annotations
+
+import time
+from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING, Any
+
+from meeting.hub import user_room
+from meeting.identity import COOKIE_NAME
+from meeting.models import User
+
+if TYPE_CHECKING:
+    from meeting.server import Server
+
+# Per connection: a burst of BURST events, refilled at RATE per second. A tablet sends a few
+# events a second at most; this only stops a runaway client from monopolising the server.
+RATE = 20.0
+BURST = 60.0
+
+
+class _Bucket:
+    __slots__ = ("tokens", "at")
+
+    def __init__(self) -> None:
+        self.tokens = BURST
+        self.at = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.at) * RATE)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def _cookie_token(environ: dict[str, Any]) -> str | None:
+    raw = environ.get("HTTP_COOKIE")
+    if not raw:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:
+        return None
+    morsel = jar.get(COOKIE_NAME)
+    return morsel.value if morsel else None
+
+
+def install(server: Server) -> None:
+    sio = server.sio
+    buckets: dict[str, _Bucket] = {}
+
+    @sio.event
+    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        user = await server.identity.user_for_token(token or _cookie_token(environ))
+        if user is None:
+            from socketio.exceptions import ConnectionRefusedError
+
+            raise ConnectionRefusedError("unauthenticated")
+        await sio.save_session(sid, {"user_id": user.id})
+        await sio.enter_room(sid, user_room(user.id))
+        buckets[sid] = _Bucket()
+
+    @sio.event
+    async def disconnect(sid: str, reason: Any = None) -> None:
+        buckets.pop(sid, None)
+        session = await sio.get_session(sid)
+        await server.hub.fire("socket.disconnected", sid=sid, user_id=session.get("user_id"))
+
+    @sio.on("*")
+    async def any_event(event: str, sid: str, *args: Any) -> dict[str, Any]:
+        bucket = buckets.get(sid)
+        if bucket is not None and not bucket.take():
+            return _error("rate_limited", "Quá nhiều yêu cầu, hãy chậm lại")
+        session = await sio.get_session(sid)
+        user = await User.get_or_none(id=session.get("user_id"), is_active=True)
+        if user is None:
+            return _error("unauthenticated", "Phiên đăng nhập đã hết hạn")
+        data = args[0] if len(args) == 1 else None
+        return await server.hub.dispatch(user, sid, event, data)
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message": message, "details": {}}}

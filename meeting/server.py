@@ -1,0 +1,113 @@
+"""The composed server: settings, clock, identity, Socket.IO, the hub, HTTP routes, and the
+background services it holds. run.py builds one with the feature packages it names."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from typing import Any
+
+import socketio
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+from tortoise.contrib.starlette import RegisterTortoise
+
+from meeting.clock import Clock
+from meeting.config import Settings
+from meeting.db import CORE_APPS, migrate_database, tortoise_config
+from meeting.errors import ActionError
+from meeting.http import action_error_handler
+from meeting.hub import Hub
+from meeting.identity import Identity
+from meeting.jsonable import set_zone
+from meeting.notify import Notifier
+
+log = logging.getLogger("hop.server")
+
+Install = Callable[["Server"], None]
+Service = Callable[["Server"], Coroutine[Any, Any, None]]
+
+
+class Server:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        apps: Mapping[str, str] = CORE_APPS,
+        features: list[Install] = (),  # type: ignore[assignment]
+        clock: Clock | None = None,
+    ) -> None:
+        from meeting import core  # the core's own actions, routes and services
+
+        self.settings = settings
+        self.clock = clock or Clock()
+        set_zone(settings.timezone)
+        self.db_config = tortoise_config(settings.db_url, apps)
+        self.identity = Identity(settings, self.clock)
+        manager = None
+        if settings.redis_url:
+            # Every push goes through Redis, so sockets on any process receive it.
+            manager = socketio.AsyncRedisManager(
+                settings.redis_url, channel=settings.redis_channel
+            )
+        self.sio = socketio.AsyncServer(
+            async_mode="asgi",
+            client_manager=manager,
+            transports=["polling", "websocket"],
+            max_http_buffer_size=2_000_000,
+        )
+        self.hub = Hub(self)
+        self.notifier = Notifier(self)
+        self.routes: list[BaseRoute] = []
+        self.services: list[Service] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.ready = asyncio.Event()
+        core.install(self)
+        for install in features:
+            install(self)
+        # Mounted last: the catch-all static/page routes must not shadow the API.
+        core.install_pages(self)
+        self.starlette = Starlette(
+            routes=self.routes,
+            lifespan=self._lifespan,
+            exception_handlers={ActionError: action_error_handler},
+        )
+        self.starlette.state.server = self
+        self.asgi = socketio.ASGIApp(self.sio, other_asgi_app=self.starlette)
+
+    async def emit(self, event: str, data: Any, room: str) -> None:
+        await self.sio.emit(event, data, room=room)
+
+    def spawn(self, coro: Awaitable[Any], name: str = "") -> asyncio.Task[Any]:
+        """Start a task the server holds (and cancels on shutdown); its failure is logged."""
+        task = asyncio.ensure_future(coro)
+        task.set_name(name or repr(coro))
+        self._tasks.add(task)
+
+        def _done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("task %s failed", t.get_name(), exc_info=t.exception())
+
+        task.add_done_callback(_done)
+        return task
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        await migrate_database(self.db_config)
+        async with RegisterTortoise(app, config=self.db_config):
+            for service in self.services:
+                self.spawn(service(self), name=service.__name__)
+            self.ready.set()
+            try:
+                yield
+            finally:
+                tasks = list(self._tasks)
+                for t in tasks:
+                    t.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                if self.sio.manager_initialized and hasattr(self.sio.manager, "redis"):
+                    with contextlib.suppress(Exception):
+                        await self.sio.manager.redis.aclose()

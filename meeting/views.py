@@ -1,0 +1,89 @@
+"""What clients see of the core's records: the shapes of pushes and of the snapshot.
+One function per shape, used by actions, pushes and snapshot alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from meeting.config import Settings
+from meeting.hub import Context, snapshot_part
+from meeting.models import VOTERS, Meeting, Participant, Response
+
+
+def meeting_view(m: Meeting) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "title": m.title,
+        "description": m.description,
+        "location": m.location,
+        "starts_at": m.starts_at,
+        "ends_at": m.ends_at,
+        "status": m.status,
+        "chair_id": m.chair_id,  # type: ignore[attr-defined]
+        "created_by": m.created_by_id,  # type: ignore[attr-defined]
+        "cancel_reason": m.cancel_reason,
+    }
+
+
+def participant_view(p: Participant) -> dict[str, Any]:
+    u = p.user
+    return {
+        "user_id": p.user_id,  # type: ignore[attr-defined]
+        "username": u.username,
+        "full_name": u.full_name,
+        "title": u.title,
+        "unit_id": u.unit_id,  # type: ignore[attr-defined]
+        "point": u.is_point,
+        "role": p.role,
+        "response": p.response,
+        "note": p.note,
+        "substitute_for": p.substitute_for_id,  # type: ignore[attr-defined]
+        "invited_at": p.invited_at,
+        "responded_at": p.responded_at,
+        "present": p.present,
+        "checked_in_at": p.checked_in_at,
+    }
+
+
+def summary(parts: list[Participant], settings: Settings) -> dict[str, Any]:
+    counts = {r.value: 0 for r in Response}
+    for p in parts:
+        counts[p.response] += 1
+    # Quorum counts the voting members (chair, delegates, points); one who sent a deputy is
+    # replaced by the deputy, so is not counted twice.
+    members = [p for p in parts if p.role in VOTERS and p.response != Response.DELEGATED]
+    present_members = sum(1 for p in members if p.present)
+    return {
+        "invited": len(parts),
+        **counts,
+        "present": sum(1 for p in parts if p.present),
+        "members": len(members),
+        "members_present": present_members,
+        "quorum_met": bool(members) and present_members > settings.quorum_fraction * len(members),
+    }
+
+
+async def participants_payload(meeting: Meeting, settings: Settings) -> dict[str, Any]:
+    parts = (
+        await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
+    )
+    return {"participants": [participant_view(p) for p in parts], "summary": summary(parts, settings)}
+
+
+def push_participants(ctx: Context, payload: dict[str, Any]) -> None:
+    ctx.push("participants:updated", payload)
+
+
+async def push_meeting(ctx: Context) -> None:
+    assert ctx.meeting is not None
+    ctx.push("meeting:updated", meeting_view(ctx.meeting))
+
+
+@snapshot_part("meeting", merge=True)
+async def _snapshot_meeting(ctx: Context, meeting: Meeting) -> dict[str, Any]:
+    return meeting_view(meeting)
+
+
+@snapshot_part("participants", merge=True)
+async def _snapshot_participants(ctx: Context, meeting: Meeting) -> dict[str, Any]:
+    return await participants_payload(meeting, ctx.server.settings)

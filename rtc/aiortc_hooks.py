@@ -1,0 +1,119 @@
+"""Every place the relay reaches into aiortc's internals, and why.
+
+aiortc has no public API for forwarding encoded media, so the relay needs four small hooks.
+They live here, and only here, so that an aiortc upgrade breaks one module and the tests in
+``tests/rtc/test_aiortc_hooks.py`` (which exercise each hook on a real loopback connection) say
+which hook broke. Written against aiortc 1.16 / aioice 0.13.
+
+1. Encoded frames in (``tap_encoded_frames``). ``RTCRtpReceiver._handle_rtp_packet`` runs on the
+   event loop, re-assembles a complete frame in its jitter buffer and ``put``s
+   ``(codec, JitterFrame)`` on a private ``queue.Queue`` read by a decoder thread. We swap that
+   queue, per receiver, for a sink that hands the frame to the relay on the event loop. This is
+   the point after the jitter buffer and before the decoder; compared with patching the
+   module-level ``get_decoder`` (the probe's hook) it is per receiver (peers that really decode,
+   like test clients, are untouched), costs no thread hop per frame, and nothing ever reaches the
+   receiver's unbounded ``RemoteStreamTrack`` queue, so no latency can pile up there.
+2. Key frame requests out (``on_keyframe_request``). ``RTCRtpSender._handle_rtcp_packet`` answers
+   a PLI/FIR by calling ``self._send_keyframe()``, which only sets a flag for its encoder; with
+   pre-encoded frames there is no encoder, so the request would be dropped. We replace that
+   method on our senders' instances.
+3. Key frame requests upstream (``send_pli``): ``RTCRtpReceiver._send_rtcp_pli`` sends a PLI to the
+   publisher for its media SSRC.
+4. ICE host candidates (``use_host_addresses``). aioice gathers from every interface except
+   127.0.0.1; ``Connection.gather_candidates`` passes the addresses to
+   ``get_component_candidates``, which we wrap per connection to use the configured list.
+"""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Callable
+from typing import Any
+
+from aiortc import RTCPeerConnection, RTCRtpReceiver, RTCRtpSender
+from aiortc.jitterbuffer import JitterFrame
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+FrameHandler = Callable[[RTCRtpCodecParameters, JitterFrame], None]
+
+_DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
+_DECODER_THREAD = "_RTCRtpReceiver__decoder_thread"
+
+
+class _FrameSink:
+    """Stands in for the receiver's decoder queue.
+
+    ``put`` is called by the receiver on the event loop: frames go straight to the relay, the
+    ``None`` that stops the decoder goes to ``get`` so the (idle) decoder thread exits as before.
+    """
+
+    def __init__(self, on_frame: FrameHandler, on_end: Callable[[], None]) -> None:
+        self._on_frame = on_frame
+        self._on_end = on_end
+        self._control: queue.Queue[None] = queue.Queue()
+
+    def put(self, item: tuple[RTCRtpCodecParameters, JitterFrame] | None) -> None:
+        if item is None:
+            self._control.put(None)
+            self._on_end()
+        else:
+            self._on_frame(*item)
+
+    def get(self) -> None:
+        return self._control.get()
+
+
+def tap_encoded_frames(
+    receiver: RTCRtpReceiver, on_frame: FrameHandler, on_end: Callable[[], None]
+) -> None:
+    """Route the receiver's complete encoded frames to ``on_frame`` instead of its decoder.
+
+    Must be called before the receiver starts (i.e. before the connection is established:
+    right after ``setRemoteDescription``).
+    """
+    if not isinstance(getattr(receiver, _DECODER_QUEUE, None), queue.Queue):
+        raise RuntimeError("aiortc changed: RTCRtpReceiver has no decoder queue to tap")
+    if getattr(receiver, _DECODER_THREAD, None) is not None:
+        raise RuntimeError("tap_encoded_frames called after the receiver started")
+    setattr(receiver, _DECODER_QUEUE, _FrameSink(on_frame, on_end))
+
+
+def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
+    """Call ``callback`` when the remote end of ``sender`` sends a PLI or FIR."""
+    if not callable(getattr(sender, "_send_keyframe", None)):
+        raise RuntimeError("aiortc changed: RTCRtpSender has no _send_keyframe")
+    sender._send_keyframe = callback  # type: ignore[method-assign]
+
+
+async def send_pli(receiver: RTCRtpReceiver) -> bool:
+    """Ask the publisher behind ``receiver`` for a key frame. False when it has sent nothing yet."""
+    sources = receiver.getSynchronizationSources()
+    if not sources:
+        return False
+    ssrc = max(sources, key=lambda s: s.timestamp).source
+    await receiver._send_rtcp_pli(ssrc)
+    return True
+
+
+def use_host_addresses(pc: RTCPeerConnection, hosts: list[str]) -> None:
+    """Offer exactly ``hosts`` as ICE host candidates (127.0.0.1 included, unlike aioice).
+
+    Call after the transceivers exist and before ``setLocalDescription`` (which gathers).
+    """
+    for connection in _ice_connections(pc):
+        original = connection.get_component_candidates
+
+        async def restricted(
+            component: int, addresses: list[str], _original: Any = original, **kw: Any
+        ) -> Any:
+            return await _original(component=component, addresses=list(hosts), **kw)
+
+        connection.get_component_candidates = restricted
+
+
+def _ice_connections(pc: RTCPeerConnection) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for transceiver in pc.getTransceivers():
+        connection = transceiver.receiver.transport.transport.iceGatherer._connection
+        seen[id(connection)] = connection
+    return list(seen.values())

@@ -1,0 +1,128 @@
+"""A receiver's outgoing track: encoded frames from whichever Source is behind it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from fractions import Fraction
+
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from .frames import EncodedFrame, OutFrame
+from .source import Source
+
+log = logging.getLogger(__name__)
+
+# The smallest timestamp step across a switch: one video frame at 30 fps, one 20 ms Opus frame.
+MIN_STEP_S = {"video": 1 / 30, "audio": 0.02}
+
+
+class ForwardTrack(MediaStreamTrack):
+    """Feeds one RTCRtpSender with pre-encoded frames (so the sender only packetizes).
+
+    - bounded: a receiver that falls ``max_frames`` behind drops what it holds and, for video,
+      waits for the next key frame (asking the source for one) instead of queueing latency;
+    - video starts, and restarts after every source switch, on a key frame;
+    - the output timestamps stay continuous across switches: the first frame from a new source
+      follows the last one sent by the wall-clock time between them.
+    """
+
+    def __init__(self, kind: str, max_frames: int) -> None:
+        super().__init__()
+        self.kind = kind
+        self.max_frames = max_frames
+        self.forwarded = 0
+        self.dropped = 0
+        self._source: Source | None = None
+        self._queue: deque[EncodedFrame] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._need_key = kind == "video"
+        self._origin: object = None
+        self._offset = 0
+        self._last_pts: int | None = None
+        self._last_arrival = 0.0
+        self._time_base: Fraction | None = None
+
+    @property
+    def source(self) -> Source | None:
+        return self._source
+
+    def set_source(self, source: Source | None) -> None:
+        """Put ``source`` behind this track (None: send nothing). No renegotiation needed."""
+        if source is self._source:
+            return
+        if self._source is not None:
+            self._source.detach(self)
+        self._source = source
+        if source is not None:
+            self.await_keyframe()
+            source.attach(self)
+            source.request_keyframe()
+
+    def await_keyframe(self) -> None:
+        if self.kind == "video":
+            self._need_key = True
+
+    def request_keyframe(self) -> None:
+        """The receiver reported picture loss (PLI/FIR): pass it on to the publisher."""
+        if self._source is not None:
+            self._source.request_keyframe()
+
+    def push(self, frame: EncodedFrame) -> None:
+        if self._need_key:
+            if not frame.keyframe:
+                self.dropped += 1
+                return
+            self._need_key = False
+        if len(self._queue) >= self.max_frames:
+            # lagging: what we hold is stale; restart from a key frame rather than add latency
+            self.dropped += len(self._queue)
+            self._queue.clear()
+            if not frame.keyframe:
+                self.dropped += 1
+                self._need_key = True
+                self.request_keyframe()
+                return
+        self._queue.append(frame)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def recv(self) -> OutFrame:  # type: ignore[override]
+        while not self._queue:
+            if self.readyState != "live":
+                raise MediaStreamError
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        if self.readyState != "live":
+            raise MediaStreamError
+        frame = self._queue.popleft()
+        self.forwarded += 1
+        return OutFrame(frame.data, self._pts(frame), self._time_base_for(frame), frame.keyframe)
+
+    def _pts(self, frame: EncodedFrame) -> int:
+        if frame.origin is not self._origin:
+            if self._last_pts is None:
+                start = 0
+            else:
+                gap = max(frame.arrival - self._last_arrival, MIN_STEP_S[self.kind])
+                start = self._last_pts + round(gap * frame.clock_rate)
+            self._offset = start - frame.timestamp
+            self._origin = frame.origin
+        pts = frame.timestamp + self._offset
+        self._last_pts = pts
+        self._last_arrival = frame.arrival
+        return pts
+
+    def _time_base_for(self, frame: EncodedFrame) -> Fraction:
+        if self._time_base is None or self._time_base.denominator != frame.clock_rate:
+            self._time_base = Fraction(1, frame.clock_rate)
+        return self._time_base
+
+    def stop(self) -> None:
+        self.set_source(None)
+        super().stop()
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)

@@ -1,0 +1,156 @@
+"""One participant's media session: a peer connection that publishes and receives the main stream."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiortc import RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+
+from . import aiortc_hooks as hooks
+from .config import RtcSettings
+from .errors import InvalidOffer
+from .forward import ForwardTrack
+from .keyframes import KeyframeRequester
+from .offer import parse_offer
+from .source import FORWARDABLE, Source, UserId
+
+log = logging.getLogger(__name__)
+
+
+def forwardable_codecs(kind: str) -> list[RTCRtpCodecCapability]:
+    """VP8 (+RTX) or Opus only: every publisher and every receiver must share the codec, since
+    frames are forwarded as they were encoded."""
+    wanted = FORWARDABLE[kind]
+    codecs = RTCRtpSender.getCapabilities(kind).codecs
+    return [c for c in codecs if c.name.lower() in (wanted, "rtx")]
+
+
+class Peer:
+    def __init__(
+        self,
+        user_id: UserId,
+        settings: RtcSettings,
+        on_state: Callable[[Peer], None],
+        on_source_ended: Callable[[Source], None],
+    ) -> None:
+        self.user_id = user_id
+        self.settings = settings
+        self.pc = RTCPeerConnection(settings.rtc_configuration())
+        self.sources: dict[str, Source] = {}
+        self.outputs: dict[str, ForwardTrack] = {}
+        self.state = "new"
+        self.connected = asyncio.Event()
+        self.closed = False
+        self._on_state = on_state
+        self._on_source_ended = on_source_ended
+        self._last_sample: tuple[float, int, int, int] | None = None  # t, bytes, received, lost
+        self._figures = {"bitrate_kbps": 0.0, "loss_pct": 0.0}
+        self.pc.on("connectionstatechange", self._state_changed)
+
+    def __repr__(self) -> str:
+        return f"Peer({self.user_id!r}, {self.state})"
+
+    async def answer(self, offer_sdp: str, sdp_type: str = "offer") -> str:
+        description = parse_offer(offer_sdp, sdp_type)
+        settings = self.settings
+        # One sendrecv transceiver per kind, created BEFORE the offer is applied so that aiortc
+        # pairs them with the offer's m-lines and negotiates only the forwardable codec.
+        for kind in dict.fromkeys(m.kind for m in description.media if m.kind in FORWARDABLE):
+            queue = settings.video_queue_frames if kind == "video" else settings.audio_queue_frames
+            track = ForwardTrack(kind, queue)
+            transceiver = self.pc.addTransceiver(track, direction="sendrecv")
+            transceiver.setCodecPreferences(forwardable_codecs(kind))
+            hooks.on_keyframe_request(transceiver.sender, track.request_keyframe)
+            self.outputs[kind] = track
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(offer_sdp, "offer"))
+        except Exception as exc:  # aiortc raises ValueError, OperationError, ... on bad offers
+            raise InvalidOffer(f"offer refused: {exc}") from exc
+
+        for transceiver in self.pc.getTransceivers():
+            receiver = transceiver.receiver
+            if receiver.track is None:
+                continue  # the client does not send this m-line
+            kind = transceiver.kind
+            if kind in self.sources:
+                # an extra track of a kind we already take: read and discard it, never decode
+                hooks.tap_encoded_frames(receiver, lambda c, f: None, lambda: None)
+                continue
+            requester = None
+            if kind == "video":
+                requester = KeyframeRequester(
+                    lambda r=receiver: hooks.send_pli(r), settings.keyframe_interval_s
+                )
+            source = Source(kind, self.user_id, requester, self._on_source_ended)
+            hooks.tap_encoded_frames(receiver, source.on_frame, source.end)
+            self.sources[kind] = source
+
+        if settings.rtc_hosts is not None:
+            hooks.use_host_addresses(self.pc, settings.rtc_hosts)
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        self._set_state("connecting")
+        return self.pc.localDescription.sdp
+
+    async def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for track in self.outputs.values():
+            track.stop()
+        for source in self.sources.values():
+            source.end()
+        await self.pc.close()
+        self._set_state("closed")
+
+    def _state_changed(self) -> None:
+        state = self.pc.connectionState
+        if state == "connected":
+            self.connected.set()
+        self._set_state(state)
+
+    def _set_state(self, state: str) -> None:
+        if state == self.state or (self.closed and state != "closed"):
+            return
+        log.info("%s: %s -> %s", self.user_id, self.state, state)
+        self.state = state
+        self._on_state(self)
+
+    async def stats(self) -> dict[str, Any]:
+        """Link figures for ``rtc:points``: bitrate in (what the hall sends us), loss % (the worse
+        of upstream loss we measure and downstream loss the hall reports in its RTCP RR), RTT (from
+        the RR of what we send it)."""
+        received = lost = 0
+        rtt: float | None = None
+        down_loss = 0.0
+        for transceiver in self.pc.getTransceivers():
+            for report in (await transceiver.receiver.getStats()).values():
+                if report.type == "inbound-rtp":
+                    received += report.packetsReceived
+                    lost += max(report.packetsLost, 0)
+            if transceiver.sender.track is not None:
+                for report in (await transceiver.sender.getStats()).values():
+                    if report.type == "remote-inbound-rtp":
+                        down_loss = max(down_loss, report.fractionLost / 256 * 100)
+                        if report.roundTripTime is not None:
+                            rtt = max(rtt or 0.0, report.roundTripTime)
+        now = time.monotonic()
+        total = sum(s.bytes for s in self.sources.values())
+        if self._last_sample is not None and now - self._last_sample[0] >= 0.5:
+            t0, bytes0, received0, lost0 = self._last_sample
+            self._figures["bitrate_kbps"] = round((total - bytes0) * 8 / (now - t0) / 1000, 1)
+            d_received, d_lost = received - received0, lost - lost0
+            up_loss = d_lost / (d_received + d_lost) * 100 if d_received + d_lost > 0 else 0.0
+            self._figures["loss_pct"] = round(max(up_loss, down_loss), 1)
+        if self._last_sample is None or now - self._last_sample[0] >= 0.5:
+            self._last_sample = (now, total, received, lost)
+        return {
+            "user_id": self.user_id,
+            "state": self.state,
+            **self._figures,
+            "rtt_ms": round(rtt * 1000, 1) if rtt is not None else None,
+        }

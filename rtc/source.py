@@ -1,0 +1,100 @@
+"""A publisher's track, received all the time and fanned out, still encoded, to receivers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from aiortc.jitterbuffer import JitterFrame
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+from .frames import EncodedFrame, is_vp8_keyframe
+from .keyframes import KeyframeRequester
+
+if TYPE_CHECKING:
+    from .forward import ForwardTrack
+
+log = logging.getLogger(__name__)
+
+FORWARDABLE = {"video": "vp8", "audio": "opus"}
+
+UserId = int | str
+
+
+class Source:
+    """One publisher track. ``on_frame`` is fed by the receiver tap from the moment the track
+    exists, whether or not anyone watches, so nothing queues up and a switch is instant."""
+
+    def __init__(
+        self,
+        kind: str,
+        owner: UserId,
+        keyframes: KeyframeRequester | None = None,
+        on_ended: Callable[[Source], None] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.owner = owner
+        self.muted = False
+        self.ended = False
+        self.frames = 0
+        self.bytes = 0
+        self._keyframes = keyframes
+        self._on_ended = on_ended
+        self._sinks: list[ForwardTrack] = []
+
+    def __repr__(self) -> str:
+        return f"Source({self.owner!r}, {self.kind})"
+
+    @property
+    def sinks(self) -> tuple[ForwardTrack, ...]:
+        return tuple(self._sinks)
+
+    def attach(self, sink: ForwardTrack) -> None:
+        if sink not in self._sinks:
+            self._sinks.append(sink)
+
+    def detach(self, sink: ForwardTrack) -> None:
+        if sink in self._sinks:
+            self._sinks.remove(sink)
+
+    def request_keyframe(self) -> None:
+        if self.kind == "video" and self._keyframes is not None and not self.ended:
+            self._keyframes.request()
+
+    def set_muted(self, muted: bool) -> None:
+        if muted == self.muted:
+            return
+        self.muted = muted
+        if not muted and self.kind == "video":
+            # receivers missed frames while muted: restart them on a fresh key frame
+            for sink in self._sinks:
+                sink.await_keyframe()
+            self.request_keyframe()
+
+    def on_frame(self, codec: RTCRtpCodecParameters, frame: JitterFrame) -> None:
+        data = frame.data
+        self.frames += 1
+        self.bytes += len(data)
+        if codec.name.lower() != FORWARDABLE[self.kind]:
+            return  # the answer only offers VP8/Opus; anything else cannot be forwarded
+        key = self.kind == "audio" or is_vp8_keyframe(data)
+        if key and self._keyframes is not None:
+            self._keyframes.keyframe_arrived()
+        if self.muted or not self._sinks:
+            return
+        encoded = EncodedFrame(data, frame.timestamp, key, self, codec.clockRate, time.monotonic())
+        for sink in self._sinks:
+            sink.push(encoded)
+
+    def end(self) -> None:
+        """The publisher's track is gone (receiver stopped, BYE, peer closed)."""
+        if self.ended:
+            return
+        self.ended = True
+        log.debug("%r ended", self)
+        if self._keyframes is not None:
+            self._keyframes.close()
+        if self._on_ended is not None:
+            self._on_ended(self)

@@ -1,0 +1,113 @@
+"""Command line (PROTOCOL §1): serve (default) | user add | demo | makemigrations.
+
+The one place that knows every package: it composes the core with its features.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+import agenda
+from meeting.clock import Clock
+from meeting.config import Settings
+from meeting.db import CORE_APPS, database, tortoise_config
+from meeting.server import Install, Server
+
+# Every Tortoise app (label -> package with `models` and `migrations`).
+APPS: dict[str, str] = {**CORE_APPS}
+# Feature packages, in the order they install into the server.
+FEATURES: list[Install] = [agenda.install]
+
+# For the `tortoise` CLI tools (makemigrations): the development database.
+TORTOISE_ORM = tortoise_config(Settings().db_url, APPS)
+
+
+def build_server(settings: Settings | None = None, clock: Clock | None = None) -> Server:
+    return Server(settings or Settings(), apps=APPS, features=FEATURES, clock=clock)
+
+
+def serve(host: str, port: int) -> None:
+    import uvicorn
+
+    server = build_server()
+    uvicorn.run(server.asgi, host=host, port=port, log_level="info", ws="websockets-sansio")
+
+
+async def user_add(args: argparse.Namespace) -> int:
+    from meeting.identity import Identity
+    from meeting.models import Unit, User
+
+    settings = Settings()
+    password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 8:
+        print("error: the password (read from standard input) needs 8 characters or more", file=sys.stderr)
+        return 2
+    async with database(settings.db_url, APPS):
+        if await User.exists(username=args.username):
+            print(f"error: user {args.username} exists", file=sys.stderr)
+            return 1
+        if args.unit is not None and not await Unit.exists(id=args.unit):
+            print(f"error: no unit {args.unit}", file=sys.stderr)
+            return 2
+        user = await Identity(settings, Clock()).create_user(
+            args.username, args.name, password, unit_id=args.unit,
+            admin=args.admin, organizer=args.organizer, point=args.point,
+        )
+        print(f"created user {user.username} (id {user.id})")
+    return 0
+
+
+async def demo() -> int:
+    from meeting.demo import fill
+    from meeting.identity import Identity
+
+    settings = Settings()
+    async with database(settings.db_url, APPS):
+        try:
+            logins = await fill(Identity(settings, Clock()))
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    print("Demo province created. Logins (username / password — who):")
+    for username, password, who in logins:
+        print(f"  {username:<16} {password}  — {who}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="run.py", description="Họp không giấy tờ — paperless meetings")
+    sub = parser.add_subparsers(dest="command")
+    p_serve = sub.add_parser("serve", help="run the server (default)")
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_user = sub.add_parser("user", help="manage users")
+    user_sub = p_user.add_subparsers(dest="user_command", required=True)
+    p_add = user_sub.add_parser("add", help="create a user; the password is read from stdin")
+    p_add.add_argument("username")
+    p_add.add_argument("--name", required=True)
+    p_add.add_argument("--unit", type=int)
+    p_add.add_argument("--admin", action="store_true")
+    p_add.add_argument("--organizer", action="store_true")
+    p_add.add_argument("--point", action="store_true")
+    sub.add_parser("demo", help="fill an empty database with a demo province")
+    sub.add_parser("makemigrations", help="write migrations for changed models")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.command == "makemigrations":
+        from tortoise.cli.cli import main as tortoise_main
+
+        sys.argv = ["tortoise", "-c", "run.TORTOISE_ORM", "makemigrations"]
+        return tortoise_main() or 0
+    if args.command == "user":
+        return asyncio.run(user_add(args))
+    if args.command == "demo":
+        return asyncio.run(demo())
+    serve(getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8000))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

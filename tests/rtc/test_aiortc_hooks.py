@@ -1,0 +1,80 @@
+"""Canary for rtc/aiortc_hooks.py: each hook on a real loopback connection, no relay around it.
+If aiortc changes underneath, one of these fails and names the hook."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiortc
+import pytest
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from rtc_peers import RED, Client, SolidColourTrack, eventually
+
+from rtc import aiortc_hooks as hooks
+from rtc.frames import is_vp8_keyframe
+
+
+def test_written_for_this_aiortc() -> None:
+    # the hooks were checked against 1.16; re-read aiortc_hooks.py before changing this
+    assert aiortc.__version__.split(".")[:2] == ["1", "16"]
+
+
+@pytest.fixture
+async def pair():
+    """A publisher (a test Client) and a bare aiortc answerer whose video receiver is tapped."""
+    client = Client(RED, audio=False)
+    server = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    frames: list[tuple[str, bytes, int]] = []
+    ended = asyncio.Event()
+    await server.setRemoteDescription(RTCSessionDescription(await client.offer(), "offer"))
+    (transceiver,) = server.getTransceivers()
+    hooks.tap_encoded_frames(
+        transceiver.receiver, lambda c, f: frames.append((c.name, f.data, f.timestamp)), ended.set
+    )
+    server.addTrack(SolidColourTrack(RED))
+    hooks.use_host_addresses(server, ["127.0.0.1"])
+    await server.setLocalDescription(await server.createAnswer())
+    await client.accept(server.localDescription.sdp)
+    yield client, server, transceiver, frames, ended
+    await client.close()
+    await server.close()
+
+
+async def test_tap_gets_encoded_frames_instead_of_the_decoder(pair) -> None:
+    _, server, transceiver, frames, ended = pair
+    await eventually(lambda: len(frames) >= 10)
+    name, data, timestamp = frames[0]
+    assert name == "VP8" and is_vp8_keyframe(data) and timestamp == 0
+    assert [t for _, _, t in frames[:3]] == sorted(t for _, _, t in frames[:3])
+    assert transceiver.receiver.track._queue.qsize() == 0  # nothing decoded, nothing queued
+    await server.close()
+    await asyncio.wait_for(ended.wait(), 5)  # the tap learns that the track ended
+
+
+async def test_send_pli_makes_the_publisher_send_a_keyframe(pair) -> None:
+    _, _, transceiver, frames, _ = pair
+    await eventually(lambda: len(frames) >= 5)
+    assert sum(is_vp8_keyframe(d) for _, d, _ in frames) == 1  # aiortc: one key frame per 3000
+    assert await hooks.send_pli(transceiver.receiver)
+    await eventually(lambda: sum(is_vp8_keyframe(d) for _, d, _ in frames) == 2)
+
+
+async def test_keyframe_requests_reach_the_sender_hook(pair) -> None:
+    client, server, _, frames, _ = pair
+    requests = asyncio.Event()
+    (sending,) = [t for t in server.getTransceivers() if t.sender.track is not None]
+    hooks.on_keyframe_request(sending.sender, requests.set)
+    await eventually(lambda: len(frames) >= 5)
+    (receiving,) = [t for t in client.pc.getTransceivers() if t.kind == "video"]
+    await hooks.send_pli(receiving.receiver)  # the client reports picture loss
+    await asyncio.wait_for(requests.wait(), 5)
+
+
+async def test_host_addresses_include_loopback(pair) -> None:
+    _, server, _, _, _ = pair
+    candidates = server.localDescription.sdp.count("a=candidate:")
+    assert candidates >= 1
+    assert "127.0.0.1" in server.localDescription.sdp
+    for line in server.localDescription.sdp.splitlines():
+        if line.startswith("a=candidate:"):
+            assert " 127.0.0.1 " in line
