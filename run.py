@@ -11,15 +11,16 @@ import logging
 import sys
 
 import agenda
+import docs
 from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.db import CORE_APPS, database, tortoise_config
 from meeting.server import Install, Server
 
 # Every Tortoise app (label -> package with `models` and `migrations`).
-APPS: dict[str, str] = {**CORE_APPS}
+APPS: dict[str, str] = {**CORE_APPS}  # the docs app joins when docs/models.py has tables
 # Feature packages, in the order they install into the server.
-FEATURES: list[Install] = [agenda.install]
+FEATURES: list[Install] = [agenda.install, docs.install]
 
 # For the `tortoise` CLI tools (makemigrations): the development database.
 TORTOISE_ORM = tortoise_config(Settings().db_url, APPS)

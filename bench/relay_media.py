@@ -16,7 +16,12 @@ from pathlib import Path
 import av
 from aiortc.mediastreams import MediaStreamTrack
 
-from rtc.frames import OutFrame
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rtc.frames import OutFrame  # noqa: E402
 
 WIDTH, HEIGHT, FPS, GOP, BITRATE = 1280, 720, 30, 30, 1_500_000
 CLIP_FRAMES = 90
@@ -30,9 +35,9 @@ def _picture(index: int, rng: random.Random) -> av.VideoFrame:
     shift = index * 8
     row = bytes((x + shift) % 256 for x in range(y.line_size))
     luma = bytearray(row * HEIGHT)
-    bx, by = (index * 12) % (WIDTH - 320), (index * 5) % (HEIGHT - 180)
-    for r in range(by, by + 180):
-        luma[r * y.line_size + bx : r * y.line_size + bx + 320] = rng.randbytes(320)
+    bx, by = (index * 12) % (WIDTH - 192), (index * 5) % (HEIGHT - 108)
+    for r in range(by, by + 108):
+        luma[r * y.line_size + bx : r * y.line_size + bx + 192] = rng.randbytes(192)
     y.update(bytes(luma))
     u.update(bytes([96 + int(32 * math.sin(index / 15))]) * u.buffer_size)
     v.update(bytes([160]) * v.buffer_size)

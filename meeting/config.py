@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     login_window_s: int = 900
     token_ttl_days: int = 30
 
+    # Digital signature of generated notices (PAdES, pyHanko); empty = unsigned.
+    signing_p12: str = ""
+    signing_p12_password: str = ""
+    # The issuing body printed on generated notices and minutes.
+    issuing_body: str = "ỦY BAN NHÂN DÂN TỈNH"
+    issuing_place: str = "Hòa Bình Xanh"
+
     rtc_hosts: list[str] = Field(default_factory=list)
     rtc_ice_servers: list[str] = Field(default_factory=list)
 
