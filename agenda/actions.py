@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 from meeting.errors import conflict, invalid
 from meeting.hub import STAFF, Context, Payload, action, snapshot_part
 from meeting.models import AgendaItem, ItemStatus, Meeting, MeetingStatus, Role, User
+from meeting.views import agenda_items
 
 ItemTitle = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
@@ -39,28 +40,7 @@ class AgendaReorder(Payload):
 
 async def item_meeting(p: Any) -> int | None:
     """Actions that name an item are about the item's meeting."""
-    return await AgendaItem.filter(id=p.item_id).values_list("meeting_id", flat=True).first()
-
-
-def item_view(item: AgendaItem, names: dict[int, str]) -> dict[str, Any]:
-    presenter = item.presenter_id  # type: ignore[attr-defined]
-    return {
-        "id": item.id,
-        "position": item.position,
-        "title": item.title,
-        "presenter_id": presenter,
-        "presenter_name": names.get(presenter) if presenter else None,
-        "duration_min": item.duration_min,
-        "status": item.status,
-        "active": item.status == ItemStatus.ACTIVE,
-    }
-
-
-async def agenda_items(meeting: Meeting) -> list[dict[str, Any]]:
-    items = await AgendaItem.filter(meeting=meeting).order_by("position", "id")
-    ids = {i.presenter_id for i in items if i.presenter_id}  # type: ignore[attr-defined]
-    names = dict(await User.filter(id__in=ids).values_list("id", "full_name")) if ids else {}
-    return [item_view(i, names) for i in items]
+    return await AgendaItem.filter(id=p.item_id).first().values_list("meeting_id", flat=True)
 
 
 async def push_agenda(ctx: Context) -> list[dict[str, Any]]:
@@ -99,7 +79,13 @@ async def add(ctx: Context, p: AgendaAdd) -> dict:
     _editable(m)
     await _check_presenter(p.presenter_id)
     items = await AgendaItem.filter(meeting=m).order_by("position", "id")
-    item = AgendaItem(meeting=m, title=p.title, presenter_id=p.presenter_id, duration_min=p.duration_min, position=0)
+    item = AgendaItem(
+        meeting=m,
+        title=p.title,
+        presenter_id=p.presenter_id,
+        duration_min=p.duration_min,
+        position=0,
+    )
     at = len(items) if p.position is None else min(p.position - 1, len(items))
     items.insert(at, item)
     await item.save()
@@ -133,7 +119,9 @@ async def remove(ctx: Context, p: ItemId) -> dict:
     if item.status == ItemStatus.ACTIVE:
         raise conflict("Không xoá được nội dung đang thảo luận")
     await item.delete()
-    await _renumber(ctx.meeting, await AgendaItem.filter(meeting=ctx.meeting).order_by("position", "id"))
+    await _renumber(
+        ctx.meeting, await AgendaItem.filter(meeting=ctx.meeting).order_by("position", "id")
+    )
     return {"items": await push_agenda(ctx)}
 
 
@@ -143,7 +131,9 @@ async def reorder(ctx: Context, p: AgendaReorder) -> dict:
     _editable(ctx.meeting)
     items = {i.id: i for i in await AgendaItem.filter(meeting=ctx.meeting)}
     if sorted(p.item_ids) != sorted(items):
-        raise invalid("Danh sách phải gồm đúng các nội dung của cuộc họp", item_ids="not the meeting's items")
+        raise invalid(
+            "Danh sách phải gồm đúng các nội dung của cuộc họp", item_ids="not the meeting's items"
+        )
     await _renumber(ctx.meeting, [items[i] for i in p.item_ids])
     return {"items": await push_agenda(ctx)}
 
@@ -153,7 +143,9 @@ async def activate(ctx: Context, p: ItemId) -> dict:
     assert ctx.meeting is not None
     if ctx.meeting.status != MeetingStatus.IN_PROGRESS:
         raise conflict("Cuộc họp chưa bắt đầu")
-    await AgendaItem.filter(meeting=ctx.meeting, status=ItemStatus.ACTIVE).update(status=ItemStatus.DONE)
+    await AgendaItem.filter(meeting=ctx.meeting, status=ItemStatus.ACTIVE).update(
+        status=ItemStatus.DONE
+    )
     await AgendaItem.filter(id=p.item_id).update(status=ItemStatus.ACTIVE)
     ctx.signal("agenda.activated", meeting_id=ctx.meeting.id, item_id=p.item_id)
     return {"items": await push_agenda(ctx)}

@@ -14,16 +14,22 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from meeting.errors import ActionError
-from meeting.hub import Context, Flag, Payload, action
 from meeting.http import current_user
+from meeting.hub import Context, Flag, Payload, action
 from meeting.jsonable import zone
-from meeting.models import Meeting, MeetingStatus, Notification, Participant, Response as Answer, User
+from meeting.models import Meeting, MeetingStatus, Notification, Participant, User
+from meeting.models import Response as Answer
 from meeting.notify import MAIL_ATTACHMENTS, Attachment
 
 if TYPE_CHECKING:
     from meeting.server import Server
 
-MAILED_KINDS = {"invitation": "REQUEST", "meeting_changed": "REQUEST", "reminder": "REQUEST", "cancelled": "CANCEL"}
+MAILED_KINDS = {
+    "invitation": "REQUEST",
+    "meeting_changed": "REQUEST",
+    "reminder": "REQUEST",
+    "cancelled": "CANCEL",
+}
 
 
 def _host(server: Server) -> str:
@@ -74,8 +80,14 @@ async def feed(request: Request) -> Response:
             raise ActionError("unauthenticated", "Khoá lịch không hợp lệ hoặc đã bị thu hồi")
     else:
         user = await current_user(request)
-    seats = await Participant.filter(user=user).exclude(response=Answer.DELEGATED).values_list("meeting_id", flat=True)
-    meetings = await Meeting.filter(id__in=seats).exclude(status=MeetingStatus.DRAFT).order_by("starts_at")
+    seats = (
+        await Participant.filter(user=user)
+        .exclude(response=Answer.DELEGATED)
+        .values_list("meeting_id", flat=True)
+    )
+    meetings = (
+        await Meeting.filter(id__in=seats).exclude(status=MeetingStatus.DRAFT).order_by("starts_at")
+    )
     body = calendar(server, [meeting_event(m, server) for m in meetings])
     return Response(body, media_type="text/calendar; charset=utf-8")
 

@@ -35,26 +35,39 @@ async def send_due(server: Server) -> None:
     now = server.clock.now()
     lead = timedelta(minutes=server.settings.reminder_minutes)
     due = await Meeting.filter(
-        status=MeetingStatus.SCHEDULED, reminded_at=None, starts_at__lte=now + lead, starts_at__gt=now
+        status=MeetingStatus.SCHEDULED,
+        reminded_at=None,
+        starts_at__lte=now + lead,
+        starts_at__gt=now,
     )
     for m in due:
         claimed = await Meeting.filter(id=m.id, reminded_at=None).update(reminded_at=now)
         if not claimed:
             continue  # another process sent it
         start = iso(m.starts_at) or ""
-        text = f"Nhắc lịch: {m.title} bắt đầu lúc {start[11:16]}" + (f", tại {m.location}" if m.location else "")
-        seats = await Participant.filter(meeting=m).exclude(
-            response__in=[Response.DECLINED, Response.DELEGATED]
-        ).values_list("user_id", flat=True)
+        text = f"Nhắc lịch: {m.title} bắt đầu lúc {start[11:16]}" + (
+            f", tại {m.location}" if m.location else ""
+        )
+        seats = (
+            await Participant.filter(meeting=m)
+            .exclude(response__in=[Response.DECLINED, Response.DELEGATED])
+            .values_list("user_id", flat=True)
+        )
         for uid in seats:
-            n = await Notification.create(user_id=uid, kind="reminder", meeting=m, text=text, created_at=now)
+            n = await Notification.create(
+                user_id=uid, kind="reminder", meeting=m, text=text, created_at=now
+            )
             await server.notifier.deliver(n)
 
 
 async def next_due(server: Server):  # noqa: ANN201 - a datetime
     lead = timedelta(minutes=server.settings.reminder_minutes)
     now = server.clock.now()
-    m = await Meeting.filter(status=MeetingStatus.SCHEDULED, reminded_at=None, starts_at__gt=now).order_by("starts_at").first()
+    m = (
+        await Meeting.filter(status=MeetingStatus.SCHEDULED, reminded_at=None, starts_at__gt=now)
+        .order_by("starts_at")
+        .first()
+    )
     fallback = now + IDLE
     if m is None:
         return fallback

@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     mail_from: str = "hop@localhost"
     max_upload_mb: int = 50
     public_url: str = "http://127.0.0.1:8000"
-    timezone: str = "Asia/Ho_Chi_Minh"
+    # Not "timezone": Tortoise writes TIMEZONE into os.environ for its own use.
+    province_timezone: str = "Asia/Ho_Chi_Minh"
 
     # Quorum: more than this fraction of the voting members (chair, delegates, points) present.
     quorum_fraction: float = 0.5

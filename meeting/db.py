@@ -6,7 +6,8 @@ them. Schema changes: edit the models, then `python run.py makemigrations` and c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from tortoise.migrations.api import migrate
 
 # Tortoise app label -> the package holding its `models` and `migrations` modules.
 CORE_APPS: dict[str, str] = {"core": "meeting"}
+MIGRATION_LOCK_KEY = 0x686F70  # "hop": any constant shared by all processes
 
 
 def tortoise_config(db_url: str, apps: Mapping[str, str]) -> dict[str, Any]:
@@ -39,10 +41,28 @@ async def migrate_database(config: dict[str, Any]) -> None:
     url = config["connections"]["default"]
     if url.startswith("sqlite://") and url != "sqlite://:memory:":
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    async with _migration_lock(url):
+        try:
+            await migrate(config=config)
+        finally:
+            await Tortoise.close_connections()
+
+
+@contextlib.asynccontextmanager
+async def _migration_lock(url: str) -> AsyncIterator[None]:
+    """Several server processes may start at once on one PostgreSQL: one migrates, the others
+    wait on an advisory lock and then find nothing to do. (SQLite is one process by design.)"""
+    if not url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        yield
+        return
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("asyncpg://", "postgresql://", 1))
     try:
-        await migrate(config=config)
+        await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        yield
     finally:
-        await Tortoise.close_connections()
+        await conn.close()  # closing the session releases the lock
 
 
 class database:  # noqa: N801 - used as `async with database(...)`

@@ -7,7 +7,17 @@ from datetime import datetime, time, timedelta
 
 from meeting.identity import Identity
 from meeting.jsonable import zone
-from meeting.models import AgendaItem, Meeting, MeetingStatus, Participant, Response, Role, Unit, UnitKind, User
+from meeting.models import (
+    AgendaItem,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    Response,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
 
 # Features add their part of the demo (e.g. documents) here: fn(identity, meeting, users).
 DemoStep = Callable[[Identity, Meeting, dict[str, User]], Awaitable[None]]
@@ -34,22 +44,34 @@ async def fill(identity: Identity) -> list[tuple[str, str, str]]:
         return user
 
     province = await Unit.create(name="Tỉnh Hòa Bình Xanh", kind=UnitKind.PROVINCE)
-    office = await Unit.create(name="Văn phòng UBND tỉnh", kind=UnitKind.DEPARTMENT, parent=province)
+    office = await Unit.create(
+        name="Văn phòng UBND tỉnh", kind=UnitKind.DEPARTMENT, parent=province
+    )
     await person("admin", "Quản trị hệ thống", office, "quản trị / admin", admin=True)
     chair = await person("chutich", "Nguyễn Văn An", province, "chủ trì / chair")
     await person("thuky1", "Trần Thị Bình", office, "thư ký / secretary", organizer=True)
     await person("thuky2", "Lê Thị Cúc", office, "thư ký / secretary", organizer=True)
-    await person("diemcau-tinh", "Điểm cầu Hội trường tỉnh", province, "điểm cầu / point", point=True)
+    await person(
+        "diemcau-tinh", "Điểm cầu Hội trường tỉnh", province, "điểm cầu / point", point=True
+    )
     delegates = [
         await person("daibieu1", "Phạm Văn Dũng", province, "đại biểu / delegate"),
         await person("daibieu2", "Hoàng Thị Hoa", province, "đại biểu / delegate"),
     ]
     for i, (district_name, communes) in enumerate(DISTRICTS.items(), start=1):
         district = await Unit.create(name=district_name, kind=UnitKind.DISTRICT, parent=province)
-        delegates.append(await person(f"huyen{i}", f"Chủ tịch {district_name}", district, "đại biểu / delegate"))
+        delegates.append(
+            await person(f"huyen{i}", f"Chủ tịch {district_name}", district, "đại biểu / delegate")
+        )
         for j, commune_name in enumerate(communes, start=1):
             commune = await Unit.create(name=commune_name, kind=UnitKind.COMMUNE, parent=district)
-            await person(f"diemcau-{i}{j}", f"Điểm cầu {commune_name}", commune, "điểm cầu / point", point=True)
+            await person(
+                f"diemcau-{i}{j}",
+                f"Điểm cầu {commune_name}",
+                commune,
+                "điểm cầu / point",
+                point=True,
+            )
 
     tomorrow = datetime.now(zone()).date() + timedelta(days=1)
     starts = datetime.combine(tomorrow, time(8, 0), tzinfo=zone())
@@ -66,10 +88,17 @@ async def fill(identity: Identity) -> list[tuple[str, str, str]]:
     now = datetime.now(zone())
     await Participant.create(meeting=meeting, user=chair, role=Role.CHAIR, invited_at=now)
     for sec in ("thuky1", "thuky2"):
-        await Participant.create(meeting=meeting, user=users[sec], role=Role.SECRETARY, invited_at=now, response=Response.ACCEPTED, responded_at=now)
+        await Participant.create(
+            meeting=meeting,
+            user=users[sec],
+            role=Role.SECRETARY,
+            invited_at=now,
+            response=Response.ACCEPTED,
+            responded_at=now,
+        )
     for d in delegates:
         await Participant.create(meeting=meeting, user=d, role=Role.DELEGATE, invited_at=now)
-    for username, user in users.items():
+    for user in users.values():
         if user.is_point:
             await Participant.create(meeting=meeting, user=user, role=Role.POINT, invited_at=now)
     agenda = [
@@ -79,7 +108,13 @@ async def fill(identity: Identity) -> list[tuple[str, str, str]]:
         ("Kết luận của Chủ tịch", 15),
     ]
     for pos, (title, minutes) in enumerate(agenda, start=1):
-        await AgendaItem.create(meeting=meeting, position=pos, title=title, duration_min=minutes, presenter=chair if pos == 4 else None)
+        await AgendaItem.create(
+            meeting=meeting,
+            position=pos,
+            title=title,
+            duration_min=minutes,
+            presenter=chair if pos == 4 else None,
+        )
     for step in DEMO_STEPS:
         await step(identity, meeting, users)
     return logins

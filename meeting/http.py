@@ -81,7 +81,9 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
 async def api_login(request: Request) -> Response:
     body = await json_body(request)
     username, password = body.get("username"), body.get("password")
-    bad = {k: "required string" for k in ("username", "password") if not isinstance(body.get(k), str)}
+    bad = {
+        k: "required string" for k in ("username", "password") if not isinstance(body.get(k), str)
+    }
     if bad:
         raise ActionError("invalid", "username and password are required", bad)
     token, user = await server_of(request).identity.login(username, password)  # type: ignore[arg-type]
@@ -133,7 +135,9 @@ async def api_users_import(request: Request) -> Response:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ActionError("invalid", "Tệp phải là CSV mã hoá UTF-8", {"file": "not UTF-8"}) from None
+        raise ActionError(
+            "invalid", "Tệp phải là CSV mã hoá UTF-8", {"file": "not UTF-8"}
+        ) from None
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if header != IMPORT_HEADER:

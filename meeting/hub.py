@@ -15,7 +15,6 @@ this module; the hub never imports them.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -244,9 +243,34 @@ def _validation_details(exc: ValidationError) -> dict[str, str]:
     return details
 
 
+# Ids and counts are 32-bit integers in the database (PostgreSQL INT): a larger number in a
+# payload can only be a mistake, and would otherwise fail deep in the database driver.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def _out_of_range(value: Any, path: str) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and not INT_MIN <= value <= INT_MAX:
+        return path
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if found := _out_of_range(v, f"{path}.{k}" if path else str(k)):
+                return found
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            if found := _out_of_range(v, f"{path}.{i}"):
+                return found
+    return None
+
+
 def parse_payload(model: type[Payload], data: Any) -> Payload:
     if not isinstance(data, dict):
         raise ActionError("invalid", "Payload must be a JSON object", {"payload": "not an object"})
+    if field_path := _out_of_range(data, ""):
+        raise ActionError(
+            "invalid", f"Number out of range: {field_path}", {field_path: "out of range"}
+        )
     try:
         # Strict JSON-mode validation: "5" is not a number, yet ISO strings are datetimes.
         return model.model_validate_json(json.dumps(data), strict=True)

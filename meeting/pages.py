@@ -44,7 +44,9 @@ async def login_page(request: Request) -> Response:
     try:
         token, _ = await server_of(request).identity.login(username, password)
     except ActionError as exc:
-        return render("login.html", request, status=exc.status, error=exc.code, username=username, next=target)
+        return render(
+            "login.html", request, status=exc.status, error=exc.code, username=username, next=target
+        )
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, request, token)
     return response

@@ -12,7 +12,9 @@ from typing import Any
 import socketio
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
-from tortoise.contrib.starlette import RegisterTortoise
+from tortoise import Tortoise
+from tortoise.context import TortoiseContext
+from tortoise.exceptions import ConfigurationError
 
 from meeting.clock import Clock
 from meeting.config import Settings
@@ -43,15 +45,13 @@ class Server:
 
         self.settings = settings
         self.clock = clock or Clock()
-        set_zone(settings.timezone)
+        set_zone(settings.province_timezone)
         self.db_config = tortoise_config(settings.db_url, apps)
         self.identity = Identity(settings, self.clock)
         manager = None
         if settings.redis_url:
             # Every push goes through Redis, so sockets on any process receive it.
-            manager = socketio.AsyncRedisManager(
-                settings.redis_url, channel=settings.redis_channel
-            )
+            manager = socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
         self.sio = socketio.AsyncServer(
             async_mode="asgi",
             client_manager=manager,
@@ -75,7 +75,22 @@ class Server:
             exception_handlers={ActionError: action_error_handler},
         )
         self.starlette.state.server = self
-        self.asgi = socketio.ASGIApp(self.sio, other_asgi_app=self.starlette)
+        self.db_context: TortoiseContext | None = None
+        self._app = socketio.ASGIApp(self.sio, other_asgi_app=self.starlette)
+
+    @property
+    def asgi(self) -> Server:
+        return self
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """The ASGI entry point. Every HTTP and WebSocket call runs in this server's database
+        context, and so do the Socket.IO handler tasks started from it: two servers in one
+        process (tests) each keep their own database."""
+        if self.db_context is None:
+            await self._app(scope, receive, send)
+            return
+        with self.db_context:
+            await self._app(scope, receive, send)
 
     async def emit(self, event: str, data: Any, room: str) -> None:
         await self.sio.emit(event, data, room=room)
@@ -97,17 +112,26 @@ class Server:
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
         await migrate_database(self.db_config)
-        async with RegisterTortoise(app, config=self.db_config):
-            for service in self.services:
-                self.spawn(service(self), name=service.__name__)
+        # The first server in a process also serves as Tortoise's global fallback (command-line
+        # tools and tests reach the models through it); requests always use db_context.
+        try:
+            ctx = await Tortoise.init(config=self.db_config, _enable_global_fallback=True)
+        except ConfigurationError:  # another server in this process holds the fallback
+            ctx = await Tortoise.init(config=self.db_config, _enable_global_fallback=False)
+        self.db_context = ctx
+        try:
+            with ctx:  # background services inherit this server's database
+                for service in self.services:
+                    self.spawn(service(self), name=service.__name__)
             self.ready.set()
-            try:
-                yield
-            finally:
-                tasks = list(self._tasks)
-                for t in tasks:
-                    t.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-                if self.sio.manager_initialized and hasattr(self.sio.manager, "redis"):
-                    with contextlib.suppress(Exception):
-                        await self.sio.manager.redis.aclose()
+            yield
+        finally:
+            tasks = list(self._tasks)
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if self.sio.manager_initialized and hasattr(self.sio.manager, "redis"):
+                with contextlib.suppress(Exception):
+                    await self.sio.manager.redis.aclose()
+            self.db_context = None
+            await ctx.close_connections()

@@ -7,7 +7,7 @@ from typing import Any
 
 from meeting.config import Settings
 from meeting.hub import Context, snapshot_part
-from meeting.models import VOTERS, Meeting, Participant, Response
+from meeting.models import VOTERS, AgendaItem, ItemStatus, Meeting, Participant, Response, User
 
 
 def meeting_view(m: Meeting) -> dict[str, Any]:
@@ -23,6 +23,27 @@ def meeting_view(m: Meeting) -> dict[str, Any]:
         "created_by": m.created_by_id,  # type: ignore[attr-defined]
         "cancel_reason": m.cancel_reason,
     }
+
+
+def item_view(item: AgendaItem, names: dict[int, str]) -> dict[str, Any]:
+    presenter = item.presenter_id  # type: ignore[attr-defined]
+    return {
+        "id": item.id,
+        "position": item.position,
+        "title": item.title,
+        "presenter_id": presenter,
+        "presenter_name": names.get(presenter) if presenter else None,
+        "duration_min": item.duration_min,
+        "status": item.status,
+        "active": item.status == ItemStatus.ACTIVE,
+    }
+
+
+async def agenda_items(meeting: Meeting) -> list[dict[str, Any]]:
+    items = await AgendaItem.filter(meeting=meeting).order_by("position", "id")
+    ids = {i.presenter_id for i in items if i.presenter_id}  # type: ignore[attr-defined]
+    names = dict(await User.filter(id__in=ids).values_list("id", "full_name")) if ids else {}
+    return [item_view(i, names) for i in items]
 
 
 def participant_view(p: Participant) -> dict[str, Any]:
@@ -64,10 +85,11 @@ def summary(parts: list[Participant], settings: Settings) -> dict[str, Any]:
 
 
 async def participants_payload(meeting: Meeting, settings: Settings) -> dict[str, Any]:
-    parts = (
-        await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
-    )
-    return {"participants": [participant_view(p) for p in parts], "summary": summary(parts, settings)}
+    parts = await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
+    return {
+        "participants": [participant_view(p) for p in parts],
+        "summary": summary(parts, settings),
+    }
 
 
 def push_participants(ctx: Context, payload: dict[str, Any]) -> None:

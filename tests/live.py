@@ -12,7 +12,7 @@ import itertools
 import os
 import socket
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_settings(data_dir: Path | None = None, **overrides: Any) -> Settings:
+def make_settings(data_dir: Path | None = None, **overrides: Any) -> Settings:
     """Settings for a test server: the configured test database and Redis (CI sets them), else
     an SQLite file; argon2 at its cheapest (a setting, never lowered in production)."""
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="hop-test-"))
@@ -77,14 +77,22 @@ class Live:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=30)
 
-    async def person(self, label: str = "u", *, password: str = "matkhau123", **flags: Any) -> Person:
+    async def person(
+        self, label: str = "u", *, password: str = "matkhau123", **flags: Any
+    ) -> Person:
         """A new user with a unique username; flags as Identity.create_user takes them
         (admin, organizer, point, unit_id, full_name, email...)."""
         full_name = flags.pop("full_name", f"Người {label} {next(_ids)}")
         username = f"{label}{next(_ids)}_{RUN_TAG}"
-        user = await self.server.identity.create_user(username, full_name, password, **flags)
-        token = await self.server.identity.issue_token(user)
+        with self.db():
+            user = await self.server.identity.create_user(username, full_name, password, **flags)
+            token = await self.server.identity.issue_token(user)
         return Person(user, token)
+
+    def db(self) -> contextlib.AbstractContextManager[Any]:
+        """`with live.db():` — query this server's database directly (checks on stored rows)."""
+        assert self.server.db_context is not None, "server not started"
+        return self.server.db_context
 
     async def client(self, who: Person | str, **kw: Any) -> Client:
         token = who if isinstance(who, str) else who.token
@@ -118,7 +126,10 @@ class Client:
 
     async def connect(self, transports: list[str] | None = None) -> None:
         await self.sio.connect(
-            self.url, auth={"token": self.token}, transports=transports or ["websocket"], wait_timeout=10
+            self.url,
+            auth={"token": self.token},
+            transports=transports or ["websocket"],
+            wait_timeout=10,
         )
 
     async def close(self) -> None:
@@ -169,19 +180,35 @@ class Client:
         return [d for ev, d in self.pushes if ev == event]
 
 
+class _InProcessServer(uvicorn.Server):
+    """uvicorn, minus its SIGINT/SIGTERM handlers: inside the test process they would swallow
+    the signal that stops a hung test run."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 @contextlib.asynccontextmanager
 async def running(
-    settings: Settings | None = None, clock: Clock | None = None, build: Callable[..., Server] | None = None
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    build: Callable[..., Server] | None = None,
 ) -> AsyncIterator[Live]:
     """Start the real ASGI app under uvicorn on a free loopback port; stop it after."""
     if build is None:
         from run import build_server as build
-    server = build(settings or test_settings(), clock=clock)
+    server = build(settings or make_settings(), clock=clock)
     port = free_port()
     config = uvicorn.Config(
-        server.asgi, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="websockets-sansio"
+        server.asgi,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        ws="websockets-sansio",
     )
-    uv = uvicorn.Server(config)
+    uv = _InProcessServer(config)
     task = asyncio.create_task(uv.serve())
     while not uv.started:
         if task.done():
@@ -227,9 +254,15 @@ async def meeting_with(
         },
     )
     if dels:
-        await sec_c.ok("participant:add", {"meeting_id": m["id"], "role": "delegate", "user_ids": [d.id for d in dels]})
+        await sec_c.ok(
+            "participant:add",
+            {"meeting_id": m["id"], "role": "delegate", "user_ids": [d.id for d in dels]},
+        )
     if pts:
-        await sec_c.ok("participant:add", {"meeting_id": m["id"], "role": "point", "user_ids": [p.id for p in pts]})
+        await sec_c.ok(
+            "participant:add",
+            {"meeting_id": m["id"], "role": "point", "user_ids": [p.id for p in pts]},
+        )
     if publish or start:
         await sec_c.ok("meeting:publish", {"meeting_id": m["id"]})
     if start:

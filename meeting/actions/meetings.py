@@ -12,8 +12,8 @@ from meeting.hub import STAFF, Context, Flag, Payload, action, meeting_room, sta
 from meeting.jsonable import iso
 from meeting.models import (
     EVERY_ROLE,
-    ItemStatus,
     AgendaItem,
+    ItemStatus,
     Meeting,
     MeetingStatus,
     Participant,
@@ -21,7 +21,7 @@ from meeting.models import (
     Role,
     User,
 )
-from meeting.views import meeting_view, participants_payload, push_meeting
+from meeting.views import agenda_items, meeting_view, participants_payload, push_meeting
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 LIVE = (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS)
@@ -79,7 +79,9 @@ def when_where(m: Meeting) -> str:
     return f"{text}, tại {m.location}" if m.location else text
 
 
-async def notify_participants(ctx: Context, kind: str, text: str, *, skip_caller: bool = True) -> None:
+async def notify_participants(
+    ctx: Context, kind: str, text: str, *, skip_caller: bool = True
+) -> None:
     assert ctx.meeting is not None
     rows = await Participant.filter(meeting=ctx.meeting).values_list("user_id", "response")
     users = [
@@ -124,8 +126,8 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
     if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
         raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ, không sửa được")
     fields = p.model_dump(exclude_unset=True, exclude={"meeting_id"})
-    for key in ("title", "starts_at", "ends_at", "chair_id"):
-        if key in fields and fields[key] is None:
+    for key in fields:
+        if fields[key] is None:
             raise invalid("Không được để trống", **{key: "required"})
     _check_times(fields.get("starts_at", m.starts_at), fields.get("ends_at", m.ends_at))
     if "chair_id" in fields and fields["chair_id"] != m.chair_id:  # type: ignore[attr-defined]
@@ -140,7 +142,8 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
             await seat.save()
         ctx.push("participants:updated", await participants_payload(m, ctx.server.settings))
     moved = any(
-        key in fields and fields[key] != getattr(m, key) for key in ("starts_at", "ends_at", "location")
+        key in fields and fields[key] != getattr(m, key)
+        for key in ("starts_at", "ends_at", "location")
     )
     for key, value in fields.items():
         setattr(m, key, value)
@@ -149,7 +152,9 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
     await m.save()
     await push_meeting(ctx)
     if m.status in LIVE and moved:
-        await notify_participants(ctx, "meeting_changed", f"Thay đổi lịch họp: {m.title} — {when_where(m)}")
+        await notify_participants(
+            ctx, "meeting_changed", f"Thay đổi lịch họp: {m.title} — {when_where(m)}"
+        )
     ctx.signal("meeting.changed", meeting_id=m.id)
     return meeting_view(m)
 
@@ -206,8 +211,12 @@ async def end(ctx: Context, p: MeetingId) -> dict:
         raise conflict("Cuộc họp không đang diễn ra")
     m.status = MeetingStatus.ENDED
     await m.save()
-    await AgendaItem.filter(meeting=m, status=ItemStatus.ACTIVE).update(status=ItemStatus.DONE)
+    closed = await AgendaItem.filter(meeting=m, status=ItemStatus.ACTIVE).update(
+        status=ItemStatus.DONE
+    )
     await push_meeting(ctx)
+    if closed:
+        ctx.push("agenda:updated", {"items": await agenda_items(m)})
     ctx.signal("meeting.ended", meeting_id=m.id)
     return meeting_view(m)
 
@@ -224,7 +233,9 @@ async def list_meetings(ctx: Context, p: MeetingList) -> list[dict]:
             "meeting_id", "role", "response"
         )
     }
-    meetings = await Meeting.filter(starts_at__lt=stop, ends_at__gt=start).order_by("starts_at", "id")
+    meetings = await Meeting.filter(starts_at__lt=stop, ends_at__gt=start).order_by(
+        "starts_at", "id"
+    )
     out: list[dict[str, Any]] = []
     for m in meetings:
         role, response = seats.get(m.id, (None, None))

@@ -28,5 +28,7 @@ async def list_notifications(ctx: Context, p: NotificationList) -> list[dict]:
 
 @action("notification:read", payload=NotificationRead, roles={Flag.SIGNED_IN}, meeting=False)
 async def read(ctx: Context, p: NotificationRead) -> dict:
-    count = await Notification.filter(user=ctx.user, id__in=p.ids, read_at=None).update(read_at=ctx.now)
+    count = await Notification.filter(user=ctx.user, id__in=p.ids, read_at=None).update(
+        read_at=ctx.now
+    )
     return {"read": count}

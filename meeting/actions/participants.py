@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from meeting.actions.meetings import LIVE, when_where
 from meeting.errors import conflict, invalid, not_found
-from meeting.hub import STAFF, Context, Payload, action
+from meeting.hub import STAFF, Context, Payload, action, meeting_room, staff_room, user_room
 from meeting.identity import unit_and_descendants
 from meeting.models import EVERY_ROLE, MeetingStatus, Participant, Response, Role, User
 from meeting.views import participants_payload
@@ -82,9 +82,22 @@ async def remove(ctx: Context, p: ParticipantRemove) -> dict:
     await seat.delete()
     payload = await participants_payload(m, ctx.server.settings)
     ctx.push("participants:updated", payload)
+    ctx.after_commit(lambda: _unsubscribe(ctx, p.user_id))
     if m.status in LIVE:
-        await ctx.notify([p.user_id], "uninvited", f"Bạn không còn trong danh sách mời họp: {m.title}")
+        await ctx.notify(
+            [p.user_id], "uninvited", f"Bạn không còn trong danh sách mời họp: {m.title}"
+        )
     return payload
+
+
+async def _unsubscribe(ctx: Context, user_id: int) -> None:
+    """A removed participant's sockets stop receiving the meeting's pushes. (Sockets of this
+    process; with several processes, one on another process stops at its next join.)"""
+    assert ctx.meeting is not None
+    sio = ctx.server.sio
+    for sid, _ in list(sio.manager.get_participants("/", user_room(user_id))):
+        await sio.leave_room(sid, meeting_room(ctx.meeting.id))
+        await sio.leave_room(sid, staff_room(ctx.meeting.id))
 
 
 @action("invitation:respond", payload=InvitationRespond, roles=EVERY_ROLE)
@@ -103,19 +116,33 @@ async def respond(ctx: Context, p: InvitationRespond) -> dict:
         sub = await User.get_or_none(id=p.substitute_id, is_active=True)
         if sub is None:
             raise invalid("Không có người này", substitute_id="unknown user")
-        if await Participant.exists(meeting=m, user=sub):
+        # The same answer sent again (a retry on a weak link) is harmless.
+        seat_of_sub = await Participant.get_or_none(meeting=m, user=sub)
+        if seat_of_sub is not None and seat_of_sub.substitute_for_id != ctx.user.id:  # type: ignore[attr-defined]
             raise conflict(f"{sub.full_name} đã có trong danh sách mời")
     elif p.substitute_id is not None:
-        raise invalid("Chỉ cử người thay khi chọn 'cử người dự thay'", substitute_id="only with delegated")
-    # Changing one's mind withdraws the deputy named before.
-    await Participant.filter(meeting=m, substitute_for=ctx.user).delete()
+        raise invalid(
+            "Chỉ cử người thay khi chọn 'cử người dự thay'", substitute_id="only with delegated"
+        )
+    # Changing one's mind withdraws the deputy named before (unless it is the same deputy).
+    await (
+        Participant.filter(meeting=m, substitute_for=ctx.user)
+        .exclude(user_id=p.substitute_id)
+        .delete()
+    )
     seat.response = p.response
     seat.note = p.note
     seat.responded_at = ctx.now
     await seat.save()
-    if p.response == Response.DELEGATED:
+    if p.response == Response.DELEGATED and not await Participant.exists(
+        meeting=m, user_id=p.substitute_id
+    ):
         await Participant.create(
-            meeting=m, user_id=p.substitute_id, role=seat.role, substitute_for=ctx.user, invited_at=ctx.now
+            meeting=m,
+            user_id=p.substitute_id,
+            role=seat.role,
+            substitute_for=ctx.user,
+            invited_at=ctx.now,
         )
         await ctx.notify(
             [p.substitute_id],  # type: ignore[list-item]

@@ -66,7 +66,9 @@ async def _check_unit(unit_id: int | None) -> None:
 
 
 async def _audit(ctx: Context, what: str, target: User, **detail: object) -> None:
-    await Audit.create(actor=ctx.user, action=what, target=f"user:{target.id}", at=ctx.now, detail=detail)
+    await Audit.create(
+        actor=ctx.user, action=what, target=f"user:{target.id}", at=ctx.now, detail=detail
+    )
 
 
 @action("user:me", payload=Empty, roles={Flag.SIGNED_IN}, meeting=False)
@@ -124,10 +126,15 @@ async def update(ctx: Context, p: UserUpdate) -> dict:
         await _check_unit(p.unit_id)
     if user.id == ctx.user.id and (fields.get("active") is False or fields.get("admin") is False):
         raise conflict("Không thể tự khoá hoặc tự bỏ quyền quản trị của mình")
-    renames = {"point": "is_point", "organizer": "is_organizer", "admin": "is_admin", "active": "is_active"}
+    renames = {
+        "point": "is_point",
+        "organizer": "is_organizer",
+        "admin": "is_admin",
+        "active": "is_active",
+    }
     for key, value in fields.items():
-        if key == "full_name" and value is None:
-            raise invalid("Họ tên không được trống", full_name="required")
+        if value is None and key != "unit_id":
+            raise invalid("Không được để trống", **{key: "required"})
         setattr(user, renames.get(key, key), value)
     await user.save()
     if fields.get("active") is False:

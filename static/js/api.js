@@ -1,0 +1,276 @@
+// The one connection to the server (PROTOCOL §3): requests with acks, pushes, and the live
+// state of a meeting kept in step with the server's `seq`.
+//
+// Seq rule, as the hub emits it: one action bumps a meeting's seq once, and every push it sends
+// carries that seq (an action may send several: meeting:updated and participants:updated);
+// staff-only pushes carry the current seq without bumping it. So a push with
+//   seq <  known     is stale: ignored;
+//   seq == known     belongs to the action already applied (or is staff-only): applied again —
+//                    every push is applied idempotently (replace, merge, or add-by-id);
+//   seq == known + 1 is the next change: applied, known := seq;
+//   seq >  known + 1 means pushes were missed: `meeting:join` again and the snapshot replaces
+//                    the state. After a reconnect every open meeting is joined again too.
+import { io } from "/static/node_modules/socket.io-client/dist/socket.io.esm.min.js";
+
+export class ApiError extends Error {
+  constructor({ code = "internal", message = "", details = {} } = {}) {
+    super(message || code);
+    this.code = code;
+    this.details = details || {};
+  }
+}
+
+const TIMEOUT_MS = 20000;
+const connectionListeners = new Set();
+
+export const socket = io({
+  transports: ["websocket", "polling"], // the browser sends its HttpOnly session cookie
+  withCredentials: true,
+  reconnection: true,
+  reconnectionDelay: 500,
+  reconnectionDelayMax: 5000,
+});
+
+socket.on("connect", () => emitConnection("connected"));
+socket.on("disconnect", (reason) => {
+  emitConnection("disconnected");
+  // The client reconnects by itself after a network loss, but not when the server closed the
+  // connection (a restart, a revoked session): try again; a refused session goes to /login.
+  if (reason === "io server disconnect") setTimeout(() => socket.connect(), 1000);
+});
+socket.on("connect_error", (err) => {
+  if (err?.message === "unauthenticated") {
+    // The session is gone (logged out elsewhere, revoked, disabled): back to the login page.
+    socket.disconnect();
+    location.assign(`/login?next=${encodeURIComponent("/" + location.hash)}`);
+    return;
+  }
+  emitConnection("disconnected");
+});
+
+function emitConnection(status) {
+  for (const fn of connectionListeners) fn(status);
+}
+
+/** Follow the connection: fn("connected" | "disconnected"). */
+export function onConnection(fn) {
+  connectionListeners.add(fn);
+  return () => connectionListeners.delete(fn);
+}
+
+export function connected() {
+  return socket.connected;
+}
+
+/** call("meeting:list", {...}) → Promise of the ack's data; rejects with an ApiError. */
+export function call(event, payload = {}) {
+  return new Promise((resolve, reject) => {
+    socket.timeout(TIMEOUT_MS).emit(event, payload, (err, ack) => {
+      if (err) {
+        reject(new ApiError({ code: "timeout", message: "Máy chủ không trả lời, hãy thử lại" }));
+      } else if (ack && ack.ok) {
+        resolve(ack.data);
+      } else {
+        reject(new ApiError(ack?.error || {}));
+      }
+    });
+  });
+}
+
+/** Subscribe to a push by name; returns the unsubscribe function. */
+export function on(event, handler) {
+  socket.on(event, handler);
+  return () => socket.off(event, handler);
+}
+
+/** Plain HTTP with the session cookie; JSON answers; errors as ApiError. */
+export async function http(method, url, body) {
+  const init = { method, credentials: "same-origin", headers: {} };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers["Content-Type"] = "application/json";
+  }
+  let res;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    throw new ApiError({ code: "network", message: "Không kết nối được máy chủ" });
+  }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(data?.error || { code: String(res.status), message: res.statusText });
+  return data;
+}
+
+// ---- live meeting state -------------------------------------------------------------------
+
+// Replace the item with the same id (in place) or add it at the end.
+function upsert(list, item, idOf = (x) => x.id) {
+  const old = list || [];
+  const at = old.findIndex((x) => idOf(x) === idOf(item));
+  if (at < 0) return [...old, item];
+  return old.map((x, i) => (i === at ? { ...x, ...item } : x));
+}
+const pollId = (p) => p.poll_id ?? p.id;
+const conclusionId = (c) => c.id ?? `item:${c.agenda_item_id ?? "overall"}`;
+
+function strip(data) {
+  const { meeting_id, seq, ...rest } = data;
+  return rest;
+}
+
+/** Apply one push to a snapshot (idempotently). Unknown pushes are kept under their name. */
+export function applyPush(state, event, data) {
+  const body = strip(data);
+  switch (event) {
+    case "meeting:updated":
+      Object.assign(state, body);
+      break;
+    case "agenda:updated":
+      state.agenda = body.items;
+      break;
+    case "participants:updated":
+      state.participants = body.participants;
+      state.summary = body.summary;
+      break;
+    case "document:added":
+      state.documents = upsert(state.documents, body);
+      break;
+    case "document:removed":
+      state.documents = (state.documents || []).filter((d) => d.id !== body.document_id);
+      break;
+    case "document:presented":
+      state.presented = body;
+      break;
+    case "floor:state":
+      state.floor = body;
+      break;
+    case "poll:state":
+      state.polls = upsert(state.polls, body, pollId);
+      break;
+    case "opinion:added":
+      state.opinions = upsert(state.opinions, body);
+      break;
+    case "conclusion:updated":
+      state.conclusions = upsert(state.conclusions, body, conclusionId);
+      break;
+    case "conclusion:published":
+      state.conclusion_published = body;
+      break;
+    default:
+      state[event] = body;
+  }
+}
+
+/**
+ * Join a meeting and keep its live state: snapshot + pushes, re-joined on a seq gap or a
+ * reconnect. live.state() is the current state (null until joined); live.ready is a Promise
+ * of the first snapshot; live.onState(fn) / live.on(event, fn) subscribe; live.close() leaves.
+ */
+export function liveMeeting(meetingId) {
+  let state = null;
+  let closed = false;
+  let joining = null;
+  let buffered = [];
+  const stateHandlers = new Set();
+  const pushHandlers = new Map();
+
+  const notifyState = () => {
+    for (const fn of [...stateHandlers]) {
+      try { fn(state); } catch (e) { console.error(e); }
+    }
+  };
+  const notifyPush = (event, data) => {
+    for (const fn of [...(pushHandlers.get(event) || [])]) {
+      try { fn(data); } catch (e) { console.error(e); }
+    }
+  };
+
+  function join() {
+    if (joining) return joining;
+    buffered = [];
+    joining = call("meeting:join", { meeting_id: meetingId }).then(
+      (snap) => {
+        joining = null;
+        if (closed) return state;
+        state = snap;
+        const later = buffered;
+        buffered = [];
+        for (const [event, data] of later) handle(event, data, false);
+        notifyState();
+        return state;
+      },
+      (err) => {
+        joining = null;
+        throw err;
+      },
+    );
+    return joining;
+  }
+
+  function handle(event, data, notify = true) {
+    if (typeof data?.seq === "number") {
+      if (data.seq < state.seq) return;
+      if (data.seq > state.seq + 1) {
+        join().catch((e) => console.error("rejoin failed", e));
+        return;
+      }
+      const wasLive = state.status === "in_progress";
+      applyPush(state, event, data);
+      state.seq = data.seq;
+      if (!wasLive && state.status === "in_progress") {
+        // The meeting started while open here: joining a live meeting checks the user in.
+        join().catch((e) => console.error("rejoin failed", e));
+      }
+    } else if (["rtc:main", "rtc:points"].includes(event)) {
+      applyPush(state, event, data);
+    }
+    notifyPush(event, data);
+    if (notify) notifyState();
+  }
+
+  function onAny(event, data) {
+    if (closed || !data || typeof data !== "object" || data.meeting_id !== meetingId) return;
+    if (joining || !state) {
+      buffered.push([event, data]);
+      return;
+    }
+    handle(event, data);
+  }
+
+  let wasConnected = socket.connected;
+  function onConnect() {
+    // A reconnect loses the server's rooms: join again and take the fresh snapshot.
+    if (wasConnected || state) join().catch((e) => console.error("rejoin failed", e));
+    wasConnected = true;
+  }
+
+  socket.onAny(onAny);
+  socket.on("connect", onConnect);
+  const ready = join();
+
+  return {
+    meetingId,
+    ready,
+    state: () => state,
+    refresh: join,
+    onState(fn) {
+      stateHandlers.add(fn);
+      return () => stateHandlers.delete(fn);
+    },
+    on(event, fn) {
+      if (!pushHandlers.has(event)) pushHandlers.set(event, new Set());
+      pushHandlers.get(event).add(fn);
+      return () => pushHandlers.get(event)?.delete(fn);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      socket.offAny(onAny);
+      socket.off("connect", onConnect);
+      stateHandlers.clear();
+      pushHandlers.clear();
+      if (socket.connected) call("meeting:leave", { meeting_id: meetingId }).catch(() => {});
+    },
+  };
+}

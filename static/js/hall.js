@@ -1,0 +1,198 @@
+// A connection point's kiosk (điểm cầu): the main stream full-screen with the speaker's name,
+// the presented document beside it, the request-to-speak button, camera/microphone choice,
+// mute, and automatic reconnection (PROTOCOL §3 rtc:*, §4).
+//
+// Open as /static/hall.html?meeting=ID once signed in as the point's user.
+import { call, liveMeeting, onConnection } from "/static/js/api.js";
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const meetingId = Number(params.get("meeting") || location.hash.slice(1));
+
+let live = null;
+let pc = null;
+let local = null; // the MediaStream we send
+let generation = 0; // bumps on every (re)connection; stale ones stop themselves
+let retryMs = 1000;
+let retryTimer = null;
+const muted = { audio: false, video: false };
+
+function status(text) {
+  $("status").textContent = text;
+}
+
+function nameOf(userId) {
+  const p = live?.state()?.participants?.find((x) => x.user_id === userId);
+  return p ? p.full_name : "";
+}
+
+function mainUser(state) {
+  return state?.["rtc:main"]?.user_id ?? state?.rtc?.main ?? null;
+}
+
+function render(state) {
+  if (!state) return;
+  $("title").textContent = state.title || "";
+  const speaker = state.floor?.speaker;
+  $("speaker").textContent = nameOf(speaker ? speaker.user_id : mainUser(state));
+  const presented = state.presented;
+  const doc = $("document");
+  doc.hidden = !presented;
+  if (presented) {
+    const d = (state.documents || []).find((x) => x.id === presented.document_id);
+    doc.textContent = `${d ? d.title : "Tài liệu"} — trang ${presented.page}`;
+  }
+  const mine = (state.floor?.queue || []).some((q) => q.user_id === state.me_id);
+  $("request").textContent = mine ? "Đã đăng ký phát biểu" : "Đăng ký phát biểu";
+}
+
+async function devices() {
+  const all = await navigator.mediaDevices.enumerateDevices();
+  for (const [kind, select] of [["videoinput", $("camera")], ["audioinput", $("microphone")]]) {
+    const chosen = select.value;
+    select.replaceChildren(
+      ...all.filter((d) => d.kind === kind).map((d, i) => {
+        const o = document.createElement("option");
+        o.value = d.deviceId;
+        o.textContent = d.label || `${kind === "videoinput" ? "Camera" : "Micro"} ${i + 1}`;
+        return o;
+      }),
+    );
+    if (chosen) select.value = chosen;
+  }
+}
+
+async function openMedia() {
+  const cam = $("camera").value;
+  const mic = $("microphone").value;
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: cam ? { deviceId: { exact: cam } } : { width: 1280, height: 720 },
+    audio: mic ? { deviceId: { exact: mic } } : true,
+  });
+  for (const t of stream.getTracks()) t.enabled = !muted[t.kind];
+  return stream;
+}
+
+function waitGathering(conn) {
+  // aiortc does not trickle: the offer must carry the candidates.
+  if (conn.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => conn.iceGatheringState === "complete" && resolve();
+    conn.addEventListener("icegatheringstatechange", done);
+    setTimeout(resolve, 3000);
+  });
+}
+
+function closePeer() {
+  if (pc) pc.close();
+  pc = null;
+}
+
+function scheduleReconnect() {
+  if (retryTimer) return;
+  status(`Mất kết nối, thử lại sau ${Math.round(retryMs / 1000)} giây…`);
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    connectMedia();
+  }, retryMs);
+  retryMs = Math.min(retryMs * 2, 10000);
+}
+
+async function connectMedia() {
+  const mine = ++generation;
+  closePeer();
+  status("Đang kết nối hình ảnh…");
+  try {
+    if (!local) {
+      local = await openMedia();
+      await devices();
+    }
+    const conn = new RTCPeerConnection({ iceServers: [] });
+    pc = conn;
+    for (const track of local.getTracks()) conn.addTrack(track, local);
+    const remote = new MediaStream();
+    conn.ontrack = (e) => {
+      remote.addTrack(e.track);
+      $("video").srcObject = remote;
+    };
+    let lostTimer = null;
+    conn.onconnectionstatechange = () => {
+      if (mine !== generation) return;
+      const s = conn.connectionState;
+      if (s === "connected") {
+        clearTimeout(lostTimer);
+        retryMs = 1000;
+        status("Đã kết nối");
+      } else if (s === "failed") {
+        scheduleReconnect();
+      } else if (s === "disconnected") {
+        status("Đường truyền yếu…");
+        lostTimer = setTimeout(() => mine === generation && scheduleReconnect(), 5000);
+      }
+    };
+    await conn.setLocalDescription(await conn.createOffer());
+    await waitGathering(conn);
+    const answer = await call("rtc:join", {
+      meeting_id: meetingId, type: "offer", sdp: conn.localDescription.sdp,
+    });
+    if (mine !== generation) return;
+    await conn.setRemoteDescription(answer);
+  } catch (err) {
+    console.error("media", err);
+    if (mine === generation) scheduleReconnect();
+  }
+}
+
+function toggle(kind, button, onText, offText) {
+  muted[kind] = !muted[kind];
+  for (const t of local?.getTracks() || []) if (t.kind === kind) t.enabled = !muted[kind];
+  button.classList.toggle("on", muted[kind]);
+  button.textContent = muted[kind] ? onText : offText;
+}
+
+async function changeDevice() {
+  if (local) for (const t of local.getTracks()) t.stop();
+  local = null;
+  await connectMedia();
+}
+
+// For tests and the operator's console: what this kiosk is receiving.
+window.hallStats = async () => {
+  const out = { framesDecoded: 0, connectionState: pc?.connectionState ?? "none" };
+  if (!pc) return out;
+  for (const r of (await pc.getStats()).values()) {
+    if (r.type === "inbound-rtp" && r.kind === "video") out.framesDecoded += r.framesDecoded || 0;
+  }
+  return out;
+};
+
+async function main() {
+  if (!meetingId) {
+    status("Thiếu mã cuộc họp: mở trang với ?meeting=ID");
+    return;
+  }
+  const me = await call("user:me").catch(() => null);
+  live = liveMeeting(meetingId);
+  live.onState((s) => {
+    if (me) s.me_id = me.id ?? me.user?.id;
+    render(s);
+  });
+  await live.ready;
+  render(live.state());
+  $("request").onclick = () =>
+    call("floor:request", { meeting_id: meetingId }).catch((e) => status(e.message));
+  $("mute-audio").onclick = (e) => toggle("audio", e.currentTarget, "Bật micro", "Tắt micro");
+  $("mute-video").onclick = (e) => toggle("video", e.currentTarget, "Bật camera", "Tắt camera");
+  $("camera").onchange = changeDevice;
+  $("microphone").onchange = changeDevice;
+  // The server ends the media session when the socket drops: rejoin when it is back.
+  let socketDown = false;
+  onConnection((s) => {
+    if (s === "connected" && socketDown) connectMedia();
+    socketDown = s !== "connected";
+    if (socketDown) status("Mất kết nối máy chủ…");
+  });
+  await connectMedia();
+}
+
+main();

@@ -1,0 +1,137 @@
+// One meeting, live: what/when/where, the staff's controls, my answer to the invitation, the
+// counts and quorum, the agenda, the participants, and the feature panels (features.js).
+import { call, liveMeeting } from "../api.js";
+import { h, fill } from "../dom.js";
+import { lang, t } from "../i18n.js";
+import { fmtRange } from "../format.js";
+import { icon } from "../icons.js";
+import { badge, showError, toast } from "../ui.js";
+import { features } from "../features.js";
+import { renderAgenda } from "../parts/agenda.js";
+import { renderParticipants } from "../parts/participants.js";
+import { renderInvitation } from "../parts/invitation.js";
+import { renderStaffActions } from "../parts/meeting-actions.js";
+import { renderSummary } from "../parts/summary.js";
+
+export function mount(el, { user, params, navigate }) {
+  const meetingId = params.meetingId;
+  const live = liveMeeting(meetingId);
+  const lastTab = sessionStorage.getItem(`tab:${meetingId}`);
+
+  const head = h("div.meeting-head");
+  const actions = h("div.meeting-actions");
+  const invitation = h("div.invitation-slot");
+  const summary = h("div.summary-slot");
+  const tabBar = h("div.tabs", { role: "tablist" });
+  const panels = h("div.tab-panels");
+  fill(el, h("section.meeting", { "data-meeting-id": meetingId },
+    h("p.loading.muted", t("Đang tải cuộc họp…", "Loading the meeting…"))));
+
+  // The screen's own context for its parts (not the feature ctx).
+  const screen = { meetingId, user, live, navigate, state: () => live.state() };
+
+  const tabs = [
+    { id: "agenda", label: t("Chương trình", "Agenda"), render: renderAgenda },
+    { id: "participants", label: t("Thành phần", "Participants"), render: renderParticipants },
+  ];
+  const tabEls = new Map();
+  let active = null;
+  const mounted = []; // {feature, handle, offs}
+
+  function selectTab(id) {
+    active = id;
+    sessionStorage.setItem(`tab:${meetingId}`, id);
+    for (const [tid, { button, panel }] of tabEls) {
+      const on = tid === id;
+      button.setAttribute("aria-selected", String(on));
+      button.classList.toggle("active", on);
+      panel.hidden = !on;
+    }
+  }
+
+  function addTab(id, text) {
+    const button = h("button.tab", {
+      type: "button", role: "tab", id: `tab-${id}`, "aria-controls": `panel-${id}`, onclick: () => selectTab(id),
+    }, text);
+    const panel = h("div.tab-panel", { role: "tabpanel", id: `panel-${id}`, "aria-labelledby": `tab-${id}`, hidden: true });
+    tabBar.append(button);
+    panels.append(panel);
+    tabEls.set(id, { button, panel });
+    return panel;
+  }
+
+  function mountFeatures(state) {
+    for (const feature of features) {
+      if (feature.roles && !feature.roles.includes(state.my_role)) continue;
+      const panel = addTab(feature.id, feature.label?.[lang()] || feature.label?.vi || feature.id);
+      const offs = [];
+      const ctx = {
+        meetingId,
+        user,
+        role: state.my_role,
+        state: () => live.state(),
+        call,
+        on: (event, fn) => { const off = live.on(event, fn); offs.push(off); return off; },
+        onState: (fn) => { const off = live.onState(fn); offs.push(off); return off; },
+        t,
+        toast: (message) => toast(message),
+      };
+      try {
+        mounted.push({ feature, handle: feature.mount(panel, ctx), offs });
+      } catch (err) {
+        console.error(`feature ${feature.id} failed to mount`, err);
+        fill(panel, h("p.error", t("Không hiển thị được phần này", "This panel could not be shown")));
+        offs.forEach((f) => f());
+      }
+    }
+  }
+
+  function draw(state) {
+    const m = state;
+    fill(head,
+      h("div.meeting-title-row",
+        h("a.back", { href: "#/", "aria-label": t("Về lịch họp", "Back to my meetings") }, "‹"),
+        h("h1", m.title),
+        badge("status", m.status),
+        m.my_role ? badge("role", m.my_role) : null),
+      h("p.meeting-when", h("span", icon("clock", 18), fmtRange(m.starts_at, m.ends_at)),
+        m.location ? h("span", icon("pin", 18), m.location) : null),
+      m.status === "cancelled" && m.cancel_reason
+        ? h("p.notice.cancelled", t("Đã huỷ. Lý do: ", "Cancelled. Reason: "), m.cancel_reason) : null,
+      m.description ? h("p.meeting-desc", m.description) : null);
+    renderStaffActions(actions, state, screen);
+    renderInvitation(invitation, state, screen);
+    renderSummary(summary, state, screen);
+    for (const tab of tabs) tab.render(tabEls.get(tab.id).panel, state, screen);
+  }
+
+  let shown = false;
+  const offState = live.onState((state) => { if (state && shown) draw(state); });
+  live.ready.then((state) => {
+    shown = true;
+    window.dispatchEvent(new CustomEvent("hop:meeting-open", { detail: meetingId }));
+    fill(el.querySelector("section.meeting"), head, actions, invitation, summary, tabBar, panels);
+    for (const tab of tabs) addTab(tab.id, tab.label);
+    mountFeatures(state);
+    selectTab(tabEls.has(lastTab) ? lastTab : "agenda");
+    draw(state);
+  }, (err) => {
+    const missing = err.code === "not_found" || err.code === "forbidden";
+    fill(el.querySelector("section.meeting"), h("div.card",
+      h("h1", missing ? t("Không tìm thấy cuộc họp", "Meeting not found") : t("Không mở được cuộc họp", "Could not open the meeting")),
+      h("p", err.message),
+      h("a.button", { href: "#/" }, t("Về lịch họp", "Back to my meetings"))));
+    if (!missing) showError(err);
+  });
+
+  return {
+    destroy() {
+      offState();
+      for (const { feature, handle, offs } of mounted) {
+        offs.forEach((f) => f());
+        try { handle?.destroy?.(); } catch (err) { console.error(`feature ${feature.id} destroy`, err); }
+      }
+      live.close();
+    },
+  };
+}
