@@ -40,6 +40,6 @@ class MailSink:
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
 
-    async def next(self, timeout: float = 10) -> Message:
+    async def next(self, wait_s: float = 10) -> Message:
         """The next message received (the SMTP server runs in its own thread)."""
-        return await asyncio.to_thread(self.box.get, True, timeout)
+        return await asyncio.to_thread(self.box.get, True, wait_s)

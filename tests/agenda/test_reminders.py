@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from meeting.clock import ManualClock
 from tests.agenda.mail_sink import MailSink
-from tests.live import running, make_settings
+from tests.live import make_settings, running
 
 
 def _ics(msg) -> Calendar:  # noqa: ANN001 - an email.message.Message
