@@ -19,6 +19,7 @@ from meeting.errors import ActionError
 from meeting.identity import COOKIE_NAME, new_password, user_view
 from meeting.jsonable import jsonable
 from meeting.models import Audit, Unit, User
+from meeting.realtime import drop_sessions
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -94,10 +95,11 @@ async def api_login(request: Request) -> Response:
 
 
 async def api_logout(request: Request) -> Response:
-    await current_user(request)
+    user = await current_user(request)
     token = request_token(request)
     assert token is not None
     await server_of(request).identity.revoke(token)
+    await drop_sessions(server_of(request), user.id, token)
     response = JSONResponse({"ok": True})
     response.delete_cookie(COOKIE_NAME)
     return response

@@ -74,9 +74,11 @@ class Identity:
     async def user_for_token(self, token: str | None) -> User | None:
         if not token or len(token) > 200:
             return None
-        row = await Token.get_or_none(hash=token_hash(token), revoked_at=None).select_related(
-            "user"
-        )
+        return await self.user_for_hash(token_hash(token))
+
+    async def user_for_hash(self, hashed: str) -> User | None:
+        """The user of a live token (Socket.IO keeps only the hash in its session)."""
+        row = await Token.get_or_none(hash=hashed, revoked_at=None).select_related("user")
         if row is None or not row.user.is_active:
             return None
         now = self.clock.now()

@@ -7,9 +7,10 @@ import time
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
+from socketio.exceptions import ConnectionRefusedError
+
 from meeting.hub import user_room
-from meeting.identity import COOKIE_NAME
-from meeting.models import User
+from meeting.identity import COOKIE_NAME, token_hash
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -57,12 +58,13 @@ def install(server: Server) -> None:
     @sio.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
-        user = await server.identity.user_for_token(token or _cookie_token(environ))
-        if user is None:
-            from socketio.exceptions import ConnectionRefusedError
-
+        token = token if isinstance(token, str) else None
+        token = token or _cookie_token(environ)
+        user = await server.identity.user_for_token(token)
+        if user is None or token is None:
             raise ConnectionRefusedError("unauthenticated")
-        await sio.save_session(sid, {"user_id": user.id})
+        # The token is checked again on every event: logging out or disabling ends the session.
+        await sio.save_session(sid, {"user_id": user.id, "token_hash": token_hash(token)})
         await sio.enter_room(sid, user_room(user.id))
         buckets[sid] = _Bucket()
 
@@ -78,11 +80,21 @@ def install(server: Server) -> None:
         if bucket is not None and not bucket.take():
             return _error("rate_limited", "Quá nhiều yêu cầu, hãy chậm lại")
         session = await sio.get_session(sid)
-        user = await User.get_or_none(id=session.get("user_id"), is_active=True)
+        user = await server.identity.user_for_hash(session.get("token_hash", ""))
         if user is None:
             return _error("unauthenticated", "Phiên đăng nhập đã hết hạn")
         data = args[0] if len(args) == 1 else None
         return await server.hub.dispatch(user, sid, event, data)
+
+
+async def drop_sessions(server: Server, user_id: int, token: str | None = None) -> None:
+    """Disconnect a user's sockets on this process — all of them, or those of one token (after
+    logout). Their events are refused anyway; this also stops their pushes at once."""
+    wanted = token_hash(token) if token else None
+    for sid, _ in list(server.sio.manager.get_participants("/", user_room(user_id))):
+        session = await server.sio.get_session(sid)
+        if wanted is None or session.get("token_hash") == wanted:
+            await server.sio.disconnect(sid)
 
 
 def _error(code: str, message: str) -> dict[str, Any]:

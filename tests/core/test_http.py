@@ -288,3 +288,15 @@ async def test_import_refuses_a_bad_file(clients: Live) -> None:
         r = await http.post("/api/users/import", data={"nothing": "here"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid"
     assert await ac.ok("user:list", {"q": f"latin.{tag}"}) == []
+
+
+async def test_logout_ends_an_open_socket_session(clients: Live) -> None:
+    person = await clients.person("daibieu")
+    c = await clients.client(person)
+    assert (await c.ok("user:me", {}))["id"] == person.id
+    disconnected = asyncio.Event()
+    c.sio.on("disconnect", lambda *a: disconnected.set())
+    async with clients.http(person.token) as http:
+        assert (await http.post("/api/logout")).status_code == 200
+    await asyncio.wait_for(disconnected.wait(), timeout=10)
+    assert not c.sio.connected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import socketio
 
 from tests.core.util import admin, by_id, not_object_payloads
@@ -240,9 +242,11 @@ async def test_disabling_a_user_ends_their_access(clients: Live) -> None:
     target = await clients.person("canbo", password="matkhau-cu-1")
     tc = await clients.client(target)
     assert (await tc.ok("user:me", {}))["id"] == target.id
+    dropped = asyncio.Event()
+    tc.sio.on("disconnect", lambda *a: dropped.set())
     u = await ac.ok("user:update", {"user_id": target.id, "active": False})
     assert u["active"] is False
-    await tc.error("user:me", {}, "unauthenticated")  # the open socket is refused from now on
+    await asyncio.wait_for(dropped.wait(), timeout=10)  # the open socket is ended at once
     assert await refused_connect(clients, target.token) == "unauthenticated"
     status, body = await login(clients, target.user.username, "matkhau-cu-1")
     assert status == 401 and body["error"]["code"] == "unauthenticated"
