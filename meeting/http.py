@@ -19,7 +19,6 @@ from meeting.errors import ActionError
 from meeting.identity import COOKIE_NAME, new_password, user_view
 from meeting.jsonable import jsonable
 from meeting.models import Audit, Unit, User
-from meeting.realtime import drop_sessions
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -99,7 +98,7 @@ async def api_logout(request: Request) -> Response:
     token = request_token(request)
     assert token is not None
     await server_of(request).identity.revoke(token)
-    await drop_sessions(server_of(request), user.id, token)
+    await server_of(request).fanout.drop_sessions(user.id, token)
     response = JSONResponse({"ok": True})
     response.delete_cookie(COOKIE_NAME)
     return response

@@ -14,7 +14,6 @@ from starlette.staticfiles import StaticFiles
 from meeting.errors import ActionError
 from meeting.http import current_user, request_token, server_of, set_session_cookie
 from meeting.identity import COOKIE_NAME
-from meeting.realtime import drop_sessions
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -58,7 +57,7 @@ async def logout_page(request: Request) -> Response:
     user = await server_of(request).identity.user_for_token(token)
     if token and user:
         await server_of(request).identity.revoke(token)
-        await drop_sessions(server_of(request), user.id, token)
+        await server_of(request).fanout.drop_sessions(user.id, token)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE_NAME)
     return response

@@ -87,15 +87,5 @@ def install(server: Server) -> None:
         return await server.hub.dispatch(user, sid, event, data)
 
 
-async def drop_sessions(server: Server, user_id: int, token: str | None = None) -> None:
-    """Disconnect a user's sockets on this process — all of them, or those of one token (after
-    logout). Their events are refused anyway; this also stops their pushes at once."""
-    wanted = token_hash(token) if token else None
-    for sid, _ in list(server.sio.manager.get_participants("/", user_room(user_id))):
-        session = await server.sio.get_session(sid)
-        if wanted is None or session.get("token_hash") == wanted:
-            await server.sio.disconnect(sid)
-
-
 def _error(code: str, message: str) -> dict[str, Any]:
     return {"ok": False, "error": {"code": code, "message": message, "details": {}}}

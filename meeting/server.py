@@ -20,6 +20,7 @@ from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.db import CORE_APPS, migrate_database, tortoise_config
 from meeting.errors import ActionError
+from meeting.fanout import Fanout, fanout_service
 from meeting.http import action_error_handler
 from meeting.hub import Hub
 from meeting.identity import Identity
@@ -60,8 +61,10 @@ class Server:
         )
         self.hub = Hub(self)
         self.notifier = Notifier(self)
+        self.fanout = Fanout(self)
+        self.fanout_ready = asyncio.Event()
         self.routes: list[BaseRoute] = []
-        self.services: list[Service] = []
+        self.services: list[Service] = [fanout_service]
         self._tasks: set[asyncio.Task[Any]] = set()
         self.ready = asyncio.Event()
         core.install(self)
@@ -123,6 +126,9 @@ class Server:
             with ctx:  # background services inherit this server's database
                 for service in self.services:
                     self.spawn(service(self), name=service.__name__)
+            if self.settings.redis_url:
+                # Serve only once control messages from other processes are heard.
+                await asyncio.wait_for(self.fanout_ready.wait(), timeout=10)
             self.ready.set()
             yield
         finally:

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from meeting.actions.meetings import LIVE, when_where
 from meeting.errors import conflict, invalid, not_found
-from meeting.hub import STAFF, Context, Payload, action, meeting_room, staff_room, user_room
+from meeting.hub import STAFF, Context, Payload, action
 from meeting.identity import unit_and_descendants
 from meeting.models import EVERY_ROLE, MeetingStatus, Participant, Response, Role, User
 from meeting.views import participants_payload
@@ -82,22 +82,13 @@ async def remove(ctx: Context, p: ParticipantRemove) -> dict:
     await seat.delete()
     payload = await participants_payload(m, ctx.server.settings)
     ctx.push("participants:updated", payload)
-    ctx.after_commit(lambda: _unsubscribe(ctx, p.user_id))
+    # Their sockets, on whichever process, stop receiving the meeting's pushes.
+    ctx.after_commit(lambda: ctx.server.fanout.leave_meeting(m.id, p.user_id))
     if m.status in LIVE:
         await ctx.notify(
             [p.user_id], "uninvited", f"Bạn không còn trong danh sách mời họp: {m.title}"
         )
     return payload
-
-
-async def _unsubscribe(ctx: Context, user_id: int) -> None:
-    """A removed participant's sockets stop receiving the meeting's pushes. (Sockets of this
-    process; with several processes, one on another process stops at its next join.)"""
-    assert ctx.meeting is not None
-    sio = ctx.server.sio
-    for sid, _ in list(sio.manager.get_participants("/", user_room(user_id))):
-        await sio.leave_room(sid, meeting_room(ctx.meeting.id))
-        await sio.leave_room(sid, staff_room(ctx.meeting.id))
 
 
 @action("invitation:respond", payload=InvitationRespond, roles=EVERY_ROLE)

@@ -11,7 +11,6 @@ from meeting.errors import conflict, invalid, not_found
 from meeting.hub import Context, Flag, Payload, action
 from meeting.identity import new_password, user_view
 from meeting.models import Audit, Unit, User
-from meeting.realtime import drop_sessions
 
 Username = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.\-@]{2,100}$")]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
@@ -140,7 +139,7 @@ async def update(ctx: Context, p: UserUpdate) -> dict:
     await user.save()
     if fields.get("active") is False:
         await ctx.server.identity.revoke_all(user.id)
-        ctx.after_commit(lambda: drop_sessions(ctx.server, user.id))
+        ctx.after_commit(lambda: ctx.server.fanout.drop_sessions(user.id))
     await _audit(ctx, "user:update", user, fields=sorted(fields))
     return user_view(user)
 
@@ -155,7 +154,7 @@ async def reset_password(ctx: Context, p: UserId) -> dict:
     user.must_change_password = True
     await user.save()
     await ctx.server.identity.revoke_all(user.id)
-    ctx.after_commit(lambda: drop_sessions(ctx.server, user.id))
+    ctx.after_commit(lambda: ctx.server.fanout.drop_sessions(user.id))
     await _audit(ctx, "user:reset_password", user)
     return {"user_id": user.id, "initial_password": password}
 

@@ -169,3 +169,44 @@ async def test_action_on_one_process_reaches_a_client_on_the_other(
     await b.ok("meeting:update", {"meeting_id": m["id"], "location": "Phòng họp số 2"})
     upd = await a.push("meeting:updated", lambda d: d["meeting_id"] == m["id"])
     assert upd["seq"] == push["seq"] + 1 and upd["location"] == "Phòng họp số 2"
+
+    # Removed on process A, the delegate's socket on process B stops getting the meeting's
+    # pushes, and so does a session logged out on A.
+    observer = await a.ok(
+        "user:create",
+        {"username": f"{admin}-o", "password": "matkhau-quansat", "full_name": "Quan sát viên"},
+    )
+    await a.ok(
+        "participant:add", {"meeting_id": m["id"], "role": "observer", "user_ids": [observer["id"]]}
+    )
+    async with httpx.AsyncClient() as http:
+        r = await http.post(
+            f"{url_b}/api/login", json={"username": f"{admin}-o", "password": "matkhau-quansat"}
+        )
+        observer_token = r.json()["token"]
+    o = Client(url_b, observer_token)
+    await o.connect()
+    clients_ab.append(o)
+    await o.ok("meeting:join", {"meeting_id": m["id"]})
+    # The delegate chairs this meeting: hand the chair to the admin, then remove the delegate.
+    me = await a.ok("user:me", {})
+    await a.ok("meeting:update", {"meeting_id": m["id"], "chair_id": me["id"]})
+    await a.ok("participant:remove", {"meeting_id": m["id"], "user_id": delegate["id"]})
+    b.mark()
+    await a.ok("meeting:update", {"meeting_id": m["id"], "location": "Phòng họp số 3"})
+    await o.push("meeting:updated", lambda d: d["location"] == "Phòng họp số 3")
+    await b.ok("user:me", {})  # an ack after that push: anything sent to b before it is in
+    assert [
+        e
+        for e, d in b.pushes[b._cursor :]
+        if isinstance(d, dict) and d.get("meeting_id") == m["id"]
+    ] == []
+
+    dropped = asyncio.Event()
+    o.sio.on("disconnect", lambda *args: dropped.set())
+    async with httpx.AsyncClient() as http:
+        r = await http.post(
+            f"{url_a}/api/logout", headers={"Authorization": f"Bearer {observer_token}"}
+        )
+        assert r.status_code == 200
+    await asyncio.wait_for(dropped.wait(), timeout=10)
