@@ -12,15 +12,16 @@ import sys
 
 import agenda
 import docs
+import rtc
 from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.db import CORE_APPS, database, tortoise_config
 from meeting.server import Install, Server
 
 # Every Tortoise app (label -> package with `models` and `migrations`).
-APPS: dict[str, str] = {**CORE_APPS}  # the docs app joins when docs/models.py has tables
+APPS: dict[str, str] = {**CORE_APPS, "docs": "docs"}
 # Feature packages, in the order they install into the server.
-FEATURES: list[Install] = [agenda.install, docs.install]
+FEATURES: list[Install] = [agenda.install, docs.install, rtc.install]
 
 # For the `tortoise` CLI tools (makemigrations): the development database.
 TORTOISE_ORM = tortoise_config(Settings().db_url, APPS)
@@ -44,7 +45,10 @@ async def user_add(args: argparse.Namespace) -> int:
     settings = Settings()
     password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < 8:
-        print("error: the password (read from standard input) needs 8 characters or more", file=sys.stderr)
+        print(
+            "error: the password (read from standard input) needs 8 characters or more",
+            file=sys.stderr,
+        )
         return 2
     async with database(settings.db_url, APPS):
         if await User.exists(username=args.username):
@@ -54,8 +58,13 @@ async def user_add(args: argparse.Namespace) -> int:
             print(f"error: no unit {args.unit}", file=sys.stderr)
             return 2
         user = await Identity(settings, Clock()).create_user(
-            args.username, args.name, password, unit_id=args.unit,
-            admin=args.admin, organizer=args.organizer, point=args.point,
+            args.username,
+            args.name,
+            password,
+            unit_id=args.unit,
+            admin=args.admin,
+            organizer=args.organizer,
+            point=args.point,
         )
         print(f"created user {user.username} (id {user.id})")
     return 0
@@ -79,7 +88,9 @@ async def demo() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="run.py", description="Họp không giấy tờ — paperless meetings")
+    parser = argparse.ArgumentParser(
+        prog="run.py", description="Họp không giấy tờ — paperless meetings"
+    )
     sub = parser.add_subparsers(dest="command")
     p_serve = sub.add_parser("serve", help="run the server (default)")
     p_serve.add_argument("--host", default="127.0.0.1")

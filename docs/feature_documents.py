@@ -1,12 +1,72 @@
-"""(to be written)"""
+"""Meeting documents (PROTOCOL §2 upload/download, §3 document:* and note:*).
+
+Modules: store (content-addressed files, rows, views, add_generated), pdfcheck (is it a PDF we
+can distribute), stamp (per-viewer stamp as an incremental update), upload and download (HTTP),
+actions (list, remove, access), presenting (the page everyone follows), notes (private notes).
+
+Additions to the contract, for client authors (see docs/API.md):
+- `document:access {document_id}` (staff) → who opened it and when, and who has not.
+- push `document:opened {document_id, user_id, full_name, at}` to staff when someone opens one.
+- push `note:saved` (the note) to its author's own sockets.
+- `document:present` with `document_id: null` stops presenting.
+- upload field `replaces` (a document id) makes the file a new version of that document.
+- `GET /api/documents/limits` → `{max_upload_mb}` for the upload form.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from starlette.routing import Route
+
 if TYPE_CHECKING:
+    from meeting.identity import Identity
+    from meeting.models import Meeting, User
     from meeting.server import Server
 
 
 def install(server: Server) -> None:
-    pass
+    from docs import actions, notes, presenting  # noqa: F401  (imports register)
+    from docs.download import download_document
+    from docs.upload import upload_document, upload_limits
+    from meeting.demo import DEMO_STEPS
+
+    server.routes.extend(
+        [
+            Route("/api/meetings/{meeting_id:int}/documents", upload_document, methods=["POST"]),
+            Route("/api/documents/{document_id:int}/file", download_document, methods=["GET", "HEAD"]),
+            Route("/api/documents/limits", upload_limits, methods=["GET"]),
+        ]
+    )
+    if demo_documents not in DEMO_STEPS:
+        DEMO_STEPS.append(demo_documents)
+
+
+async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, User]) -> None:
+    """The demo meeting's documents: two short Vietnamese PDFs under the first two agenda items."""
+    import asyncio
+
+    from docs.models import Document
+    from docs.pdfcheck import inspect_pdf
+    from docs.sample import DEMO_DOCUMENTS, sample_pdf
+    from docs.store import slug_filename, store_for
+    from meeting.models import AgendaItem
+
+    store = store_for(identity.settings)
+    for position, title, pages in DEMO_DOCUMENTS:
+        pdf = sample_pdf(title, pages)
+        sha, path = await asyncio.to_thread(store.put_bytes, pdf)
+        facts = await asyncio.to_thread(inspect_pdf, path)
+        item = await AgendaItem.get_or_none(meeting=meeting, position=position)
+        await Document.create(
+            meeting=meeting,
+            agenda_item=item,
+            title=title,
+            filename=slug_filename(title),
+            sha256=sha,
+            size=len(pdf),
+            pages=facts.pages,
+            text=facts.text,
+            uploaded_by=users.get("thuky1"),
+            created_at=identity.clock.now(),
+        )

@@ -13,7 +13,7 @@ import socketio
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 from tortoise import Tortoise
-from tortoise.context import TortoiseContext
+from tortoise.context import TortoiseContext, _current_context
 from tortoise.exceptions import ConfigurationError
 
 from meeting.clock import Clock
@@ -89,11 +89,12 @@ class Server:
         """The ASGI entry point. Every HTTP and WebSocket call runs in this server's database
         context, and so do the Socket.IO handler tasks started from it: two servers in one
         process (tests) each keep their own database."""
-        if self.db_context is None:
-            await self._app(scope, receive, send)
-            return
-        with self.db_context:
-            await self._app(scope, receive, send)
+        if self.db_context is not None:
+            # Set, never reset: uvicorn runs each call in a task of its own, whose context ends
+            # with it. (TortoiseContext's own `with` keeps ONE token per context object, which
+            # concurrent calls would overwrite.)
+            _current_context.set(self.db_context)
+        await self._app(scope, receive, send)
 
     async def emit(self, event: str, data: Any, room: str) -> None:
         await self.sio.emit(event, data, room=room)
@@ -123,9 +124,13 @@ class Server:
             ctx = await Tortoise.init(config=self.db_config, _enable_global_fallback=False)
         self.db_context = ctx
         try:
-            with ctx:  # background services inherit this server's database
+            # Background services inherit this server's database through their task's context.
+            outer = _current_context.set(ctx)
+            try:
                 for service in self.services:
                     self.spawn(service(self), name=service.__name__)
+            finally:
+                _current_context.reset(outer)
             if self.settings.redis_url:
                 # Serve only once control messages from other processes are heard.
                 await asyncio.wait_for(self.fanout_ready.wait(), timeout=10)

@@ -21,6 +21,8 @@ class RtcSettings:
     # per-receiver queue bounds (frames): ~0.3 s of video, ~0.5 s of audio
     video_queue_frames: int = 10
     audio_queue_frames: int = 25
+    # write RTP straight to SRTP + UDP (rtc/rtp_writer.py) instead of through aiortc's sender
+    fast_path: bool = True
 
     def rtc_configuration(self) -> RTCConfiguration:
         # iceServers=[] matters: aiortc's default is a public Google STUN server

@@ -3,7 +3,3 @@
 
 class InvalidOffer(ValueError):
     """The SDP is not a usable offer (garbage, an answer, no audio/video, no VP8/Opus) → ``invalid``."""
-
-
-class NotInRoom(LookupError):
-    """The user has no media session in this meeting → ``conflict``."""

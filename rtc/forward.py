@@ -7,9 +7,12 @@ import logging
 from collections import deque
 from fractions import Fraction
 
+from aiortc import RTCRtpSender, RTCRtpTransceiver
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from . import aiortc_hooks as hooks
 from .frames import EncodedFrame, OutFrame
+from .rtp_writer import RtpWriter
 from .source import Source
 
 log = logging.getLogger(__name__)
@@ -21,11 +24,17 @@ MIN_STEP_S = {"video": 1 / 30, "audio": 0.02}
 class ForwardTrack(MediaStreamTrack):
     """Feeds one RTCRtpSender with pre-encoded frames (so the sender only packetizes).
 
-    - bounded: a receiver that falls ``max_frames`` behind drops what it holds and, for video,
+    - bounded: a receiver that falls behind (``max_frames`` queued; on the fast path, its socket
+      holding more than rtp_writer.MAX_BUFFERED unsent) drops what it holds and, for video,
       waits for the next key frame (asking the source for one) instead of queueing latency;
     - video starts, and restarts after every source switch, on a key frame;
     - the output timestamps stay continuous across switches: the first frame from a new source
       follows the last one sent by the wall-clock time between them.
+
+    Fast path: once bound to its transceiver and the sender has started (its first ``recv``),
+    frames are written straight out by an RtpWriter as they arrive — no queue, no task wake-up,
+    no per-receiver packetizing — and ``recv`` parks aiortc's sender loop for good. If the
+    writer cannot be had, frames go through the queue and aiortc's sender as usual.
     """
 
     def __init__(self, kind: str, max_frames: int) -> None:
@@ -43,6 +52,15 @@ class ForwardTrack(MediaStreamTrack):
         self._last_pts: int | None = None
         self._last_arrival = 0.0
         self._time_base: Fraction | None = None
+        self._transceiver: RTCRtpTransceiver | None = None
+        self._sender: RTCRtpSender | None = None
+        self._writer: RtpWriter | None = None
+        self._parked: asyncio.Future[None] | None = None
+
+    def bind(self, transceiver: RTCRtpTransceiver) -> None:
+        """Allow the fast path through this transceiver's sender."""
+        self._transceiver = transceiver
+        self._sender = transceiver.sender
 
     @property
     def source(self) -> Source | None:
@@ -75,6 +93,14 @@ class ForwardTrack(MediaStreamTrack):
                 self.dropped += 1
                 return
             self._need_key = False
+        if self._writer is not None:
+            if self._writer.write(frame.payloads(), self._pts(frame)):
+                self.forwarded += 1
+            else:  # not connected or lagging: skip to the next key frame
+                self.dropped += 1
+                self._need_key = True
+                self.request_keyframe()
+            return
         if len(self._queue) >= self.max_frames:
             # lagging: what we hold is stale; restart from a key frame rather than add latency
             self.dropped += len(self._queue)
@@ -90,6 +116,8 @@ class ForwardTrack(MediaStreamTrack):
             waiter.set_result(None)
 
     async def recv(self) -> OutFrame:  # type: ignore[override]
+        if self._transceiver is not None and self._writer is None and self.readyState == "live":
+            await self._try_fast_path()
         while not self._queue:
             if self.readyState != "live":
                 raise MediaStreamError
@@ -100,6 +128,22 @@ class ForwardTrack(MediaStreamTrack):
         frame = self._queue.popleft()
         self.forwarded += 1
         return OutFrame(frame.data, self._pts(frame), self._time_base_for(frame), frame.keyframe)
+
+    async def _try_fast_path(self) -> None:
+        assert self._transceiver is not None
+        wire = hooks.open_wire(self._transceiver)
+        self._transceiver = None  # one attempt
+        if wire is None:
+            log.warning("%s track: fast path unavailable, using aiortc's sender", self.kind)
+            return
+        assert self._sender is not None
+        self._writer = RtpWriter(wire, self._sender)
+        self._queue.clear()
+        self.await_keyframe()
+        self.request_keyframe()
+        self._parked = asyncio.get_running_loop().create_future()
+        await self._parked  # until stop(): aiortc's sender loop never gets a frame from us
+        raise MediaStreamError
 
     def _pts(self, frame: EncodedFrame) -> int:
         if frame.origin is not self._origin:
@@ -123,6 +167,6 @@ class ForwardTrack(MediaStreamTrack):
     def stop(self) -> None:
         self.set_source(None)
         super().stop()
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        for waiter in (self._waiter, self._parked):
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)

@@ -17,7 +17,7 @@ class EncodedFrame:
     ``timestamp`` is the publisher's RTP timestamp (unwrapped, starting at 0) in ``clock_rate``.
     """
 
-    __slots__ = ("data", "timestamp", "keyframe", "origin", "clock_rate", "arrival")
+    __slots__ = ("data", "timestamp", "keyframe", "origin", "clock_rate", "arrival", "_payloads")
 
     def __init__(
         self,
@@ -34,6 +34,13 @@ class EncodedFrame:
         self.origin = origin  # the Source it came from: a change means "rebase timestamps"
         self.clock_rate = clock_rate
         self.arrival = arrival  # time.monotonic() when it was received
+        self._payloads: list[bytes] | None = None
+
+    def payloads(self) -> list[bytes]:
+        """The RTP payloads, made once for all receivers."""
+        if self._payloads is None:
+            self._payloads = self.origin.packetize(self.data)
+        return self._payloads
 
 
 class OutFrame:

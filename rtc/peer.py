@@ -66,6 +66,8 @@ class Peer:
             transceiver = self.pc.addTransceiver(track, direction="sendrecv")
             transceiver.setCodecPreferences(forwardable_codecs(kind))
             hooks.on_keyframe_request(transceiver.sender, track.request_keyframe)
+            if settings.fast_path:
+                track.bind(transceiver)
             self.outputs[kind] = track
         try:
             await self.pc.setRemoteDescription(RTCSessionDescription(offer_sdp, "offer"))

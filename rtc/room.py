@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from .config import RtcSettings
-from .errors import NotInRoom
 from .peer import Peer
 from .source import FORWARDABLE, Source, UserId
 
@@ -80,20 +79,29 @@ class Room:
         self._route()
         return self._main
 
+    def set_chair(self, chair_id: UserId | None) -> None:
+        self.chair_id = chair_id
+        self._route()
+
     def mute(self, user_id: UserId, kind: str, muted: bool) -> None:
         if kind not in FORWARDABLE:
             raise ValueError(f"kind must be audio or video, not {kind!r}")
+        """Stop (or resume) forwarding a participant's audio or video. Kept across their
+        reconnections, and may be set before they connect."""
         kinds = self._muted.setdefault(user_id, set())
         (kinds.add if muted else kinds.discard)(kind)
         peer = self.peers.get(user_id)
-        if peer is None:
-            raise NotInRoom(user_id)
-        source = peer.sources.get(kind)
+        source = peer.sources.get(kind) if peer is not None else None
         if source is not None:
             source.set_muted(muted)
 
+    def muted(self, user_id: UserId) -> list[str]:
+        return sorted(self._muted.get(user_id, ()))
+
     async def stats(self) -> list[dict[str, Any]]:
         figures = [await peer.stats() for peer in list(self.peers.values())]
+        for f in figures:
+            f["muted"] = self.muted(f["user_id"])
         for user_id, state in self.lost.items():
             figures.append(
                 {
@@ -102,6 +110,7 @@ class Room:
                     "bitrate_kbps": 0.0,
                     "loss_pct": 100.0,
                     "rtt_ms": None,
+                    "muted": self.muted(user_id),
                 }
             )
         return figures

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
+from . import aiortc_hooks as hooks
 from .frames import EncodedFrame, is_vp8_keyframe
 from .keyframes import KeyframeRequester
 
@@ -43,6 +44,13 @@ class Source:
         self._keyframes = keyframes
         self._on_ended = on_ended
         self._sinks: list[ForwardTrack] = []
+        self._picture_id = 0
+
+    def packetize(self, data: bytes) -> list[bytes]:
+        if self.kind == "audio":
+            return [data]
+        self._picture_id = (self._picture_id + 1) % (1 << 15)
+        return hooks.vp8_payloads(data, self._picture_id)
 
     def __repr__(self) -> str:
         return f"Source({self.owner!r}, {self.kind})"

@@ -36,10 +36,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# One data directory (and SQLite file) for the whole test run, as one PostgreSQL database is
+# when TEST_DATABASE_URL is set: every test server and the test's own direct queries then see
+# the same database. A test that needs a database of its own passes `data_dir`.
+SESSION_DIR = Path(tempfile.mkdtemp(prefix="hop-test-"))
+
+
 def make_settings(data_dir: Path | None = None, **overrides: Any) -> Settings:
     """Settings for a test server: the configured test database and Redis (CI sets them), else
     an SQLite file; argon2 at its cheapest (a setting, never lowered in production)."""
-    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="hop-test-"))
+    data_dir = data_dir or SESSION_DIR
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "database_url": os.environ.get("TEST_DATABASE_URL", "")

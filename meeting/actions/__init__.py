@@ -2,9 +2,12 @@
 
 from meeting.actions import (  # noqa: F401
     attendance,
+    floor,
     meetings,
     notifications,
+    opinions,
     participants,
+    polls,
     units,
     users,
 )

@@ -35,5 +35,6 @@
 // Add a feature by importing it here and listing it in `features`.
 
 import floorPanels from "./floor/index.js";
+import documents from "./docs/index.js";
 
-export const features = [...floorPanels];
+export const features = [documents, ...floorPanels];

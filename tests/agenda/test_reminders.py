@@ -11,6 +11,13 @@ from tests.agenda.mail_sink import MailSink
 from tests.live import make_settings, running
 
 
+def _far_midnight() -> datetime:
+    """00:00 UTC (07:00 in Hà Nội) a year ahead: no other test's meeting is near it, so the
+    servers sharing the test database remind none of them, nor these to anyone early."""
+    day = datetime.now(UTC).date() + timedelta(days=400)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def _ics(msg) -> Calendar:  # noqa: ANN001 - an email.message.Message
     for part in msg.walk():
         if part.get_content_type() == "text/calendar":
@@ -19,7 +26,7 @@ def _ics(msg) -> Calendar:  # noqa: ANN001 - an email.message.Message
 
 
 async def test_invitation_mail_then_reminder_30_minutes_before() -> None:
-    clock = ManualClock(datetime(2026, 12, 1, 0, 0, tzinfo=UTC))  # 07:00 in Hà Nội
+    clock = ManualClock(_far_midnight())
     with MailSink() as sink:
         settings = make_settings(smtp_url=sink.url, reminder_minutes=30)
         async with running(settings, clock=clock) as live:
@@ -72,7 +79,7 @@ async def test_invitation_mail_then_reminder_30_minutes_before() -> None:
 
 
 async def test_cancelling_a_published_meeting_mails_a_cancel() -> None:
-    clock = ManualClock(datetime(2026, 12, 1, 0, 0, tzinfo=UTC))
+    clock = ManualClock(_far_midnight())
     with MailSink() as sink:
         async with running(make_settings(smtp_url=sink.url), clock=clock) as live:
             secretary = await live.person("thuky", organizer=True)

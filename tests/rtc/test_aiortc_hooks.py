@@ -8,10 +8,10 @@ import asyncio
 import aiortc
 import pytest
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-from rtc_peers import RED, Client, SolidColourTrack, eventually
 
 from rtc import aiortc_hooks as hooks
 from rtc.frames import is_vp8_keyframe
+from tests.rtc.rtc_peers import RED, Client, SolidColourTrack, eventually
 
 
 def test_written_for_this_aiortc() -> None:
@@ -78,3 +78,38 @@ async def test_host_addresses_include_loopback(pair) -> None:
     for line in server.localDescription.sdp.splitlines():
         if line.startswith("a=candidate:"):
             assert " 127.0.0.1 " in line
+
+
+async def test_wire_reaches_the_senders_srtp_and_socket(pair) -> None:
+    client, server, _, frames, _ = pair
+    await eventually(lambda: len(frames) >= 3)  # connected both ways
+    (sending,) = [t for t in server.getTransceivers() if t.sender.track is not None]
+    await eventually(lambda: hooks.open_wire(sending) is not None)
+    wire = hooks.open_wire(sending)
+    assert wire is not None and wire.route() is not None
+    assert wire.ssrc == sending.sender._ssrc and wire.payload_type == sending._codecs[0].payloadType
+    assert wire.rtx_payload_type is not None and wire.extension.startswith(b"\xbe\xde")
+    assert len(wire.protect(bytes(12) + b"payload")) > 19  # SRTP adds its tag
+
+    before = await sending.sender.getStats()
+    sent = [r.packetsSent for r in before.values() if r.type == "outbound-rtp"][0]
+    hooks.account(sending.sender, 5, 500, 1234)
+    after = await sending.sender.getStats()
+    assert [r.packetsSent for r in after.values() if r.type == "outbound-rtp"][0] >= sent + 5
+
+    nacked: list[int] = []
+
+    async def retransmit(seq: int) -> None:
+        nacked.append(seq)
+
+    hooks.on_nack(sending.sender, retransmit)
+    (receiving,) = [t for t in client.pc.getTransceivers() if t.kind == "video"]
+    ssrc = receiving.receiver.getSynchronizationSources()[0].source
+    await receiving.receiver._send_rtcp_nack(ssrc, [42, 43])
+    await eventually(lambda: nacked == [42, 43])
+
+
+def test_vp8_payloads_carry_the_picture_id() -> None:
+    payloads = hooks.vp8_payloads(b"\x00" * 3000, picture_id=7)
+    assert len(payloads) == 3 and all(len(p) <= 1300 for p in payloads)
+    assert payloads[0][:4] == b"\x90\x80\x80\x07"  # X|S, I, M|pid hi, pid lo

@@ -7,12 +7,12 @@ from fractions import Fraction
 
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-from rtc_peers import eventually
 
 from rtc.forward import ForwardTrack
 from rtc.frames import is_vp8_keyframe
 from rtc.keyframes import KeyframeRequester
 from rtc.source import Source
+from tests.rtc.rtc_peers import eventually
 
 VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
 OPUS = RTCRtpCodecParameters(mimeType="audio/opus", clockRate=48000, channels=2, payloadType=111)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
-from rtc_peers import BLUE, GREEN, RED, Client, eventually
 
 from rtc import InvalidOffer, Room, RtcSettings
+from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, eventually
 
 SETTINGS = RtcSettings(rtc_hosts=["127.0.0.1"], ice_timeout_s=5.0)
 CHAIR, HALL1, HALL2 = 1, 2, 3
@@ -21,10 +22,11 @@ async def connect(room: Room, user_id: int, colour: tuple[int, int, int]) -> Cli
     return client
 
 
-@pytest.fixture
-async def meeting() -> AsyncIterator[tuple[Room, list[int | None], dict[int, Client]]]:
+@pytest.fixture(params=[True, False], ids=["fast-path", "aiortc-sender"])
+async def meeting(request) -> AsyncIterator[tuple[Room, list[int | None], dict[int, Client]]]:
     mains: list[int | None] = []
-    room = Room("m1", CHAIR, SETTINGS, on_main=mains.append)
+    settings = replace(SETTINGS, fast_path=request.param)
+    room = Room("m1", CHAIR, settings, on_main=mains.append)
     clients = {
         CHAIR: await connect(room, CHAIR, RED),
         HALL1: await connect(room, HALL1, GREEN),
@@ -40,6 +42,8 @@ async def test_every_hall_sees_the_chair_then_the_floor_then_the_chair(meeting) 
     room, mains, clients = meeting
     assert room.main == CHAIR and mains == [CHAIR]
     await asyncio.gather(clients[HALL1].wait_colour(RED), clients[HALL2].wait_colour(RED))
+    fast = room.settings.fast_path
+    assert all((p.outputs["video"]._writer is not None) == fast for p in room.peers.values())
 
     started = time.monotonic()
     assert room.set_main(HALL1) == HALL1

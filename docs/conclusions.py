@@ -1,0 +1,183 @@
+"""Conclusions (kết luận): drafts saved as the secretary types, and publishing them as the
+"Thông báo kết luận" — a PDF in the Vietnamese administrative layout, signed (PAdES) when a
+certificate is configured, stored as a document of the meeting, announced to every participant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field
+
+from docs.notice_pdf import Notice, NoticeSection, notice_pdf
+from docs.pdfkit import ascii_initials
+from docs.signing import configured_signer, sign_pdf
+from meeting.errors import conflict, invalid
+from meeting.hub import STAFF, Context, Payload, action, snapshot_part
+from meeting.jsonable import zone
+from meeting.models import (
+    AgendaItem,
+    Audit,
+    Conclusion,
+    Meeting,
+    MeetingStatus,
+    Participant,
+    Response,
+    Role,
+    User,
+)
+
+NOTICE_KIND = "notice"  # docs.models.Document.kind of a generated conclusion notice
+
+
+class ConclusionSave(Payload):
+    meeting_id: int
+    text: str = Field(max_length=50000)
+    agenda_item_id: int | None = None
+
+
+class MeetingId(Payload):
+    meeting_id: int
+
+
+def conclusion_view(c: Conclusion) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "meeting_id": c.meeting_id,  # type: ignore[attr-defined]
+        "agenda_item_id": c.agenda_item_id,  # type: ignore[attr-defined]
+        "text": c.text,
+        "updated_by": c.updated_by_id,  # type: ignore[attr-defined]
+        "updated_at": c.updated_at,
+        "published_at": c.published_at,
+    }
+
+
+async def conclusions_of(meeting: Meeting, *, drafts: bool) -> list[dict[str, Any]]:
+    """In agenda order, the overall one last. Drafts (unpublished) only for staff."""
+    rows = await Conclusion.filter(meeting=meeting)
+    if not drafts:
+        rows = [c for c in rows if c.published_at is not None]
+    order = {
+        iid: pos
+        for iid, pos in await AgendaItem.filter(meeting=meeting).values_list("id", "position")
+    }
+    rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))  # type: ignore[attr-defined]
+    return [conclusion_view(c) for c in rows]
+
+
+@snapshot_part("conclusions")
+async def _snapshot_conclusions(ctx: Context, meeting: Meeting) -> list[dict[str, Any]]:
+    return await conclusions_of(meeting, drafts=ctx.is_staff)
+
+
+@action("conclusion:save", payload=ConclusionSave, roles={Role.SECRETARY})
+async def save(ctx: Context, p: ConclusionSave) -> dict[str, Any]:
+    m = ctx.meeting
+    assert m is not None
+    if m.status == MeetingStatus.CANCELLED:
+        raise conflict("Cuộc họp đã huỷ")
+    if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
+        raise invalid("Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item")
+    c = await Conclusion.get_or_none(meeting=m, agenda_item_id=p.agenda_item_id)
+    if c is None:
+        c = await Conclusion.create(
+            meeting=m, agenda_item_id=p.agenda_item_id, text=p.text, updated_by=ctx.user,
+            updated_at=ctx.now,
+        )
+    else:
+        c.text = p.text
+        c.updated_by = ctx.user
+        c.updated_at = ctx.now
+        await c.save()
+    view = conclusion_view(c)
+    ctx.push("conclusion:updated", view, to="staff")
+    return view
+
+
+async def _notice_number(ctx: Context, body: str) -> str:
+    """Numbered in the issuing body's yearly series: Số: n/TB-UBND."""
+    year = ctx.now.astimezone(zone()).year
+    start = datetime(year, 1, 1, tzinfo=zone())
+    n = await Audit.filter(action="conclusion:publish", at__gte=start).count() + 1
+    return f"Số: {n}/TB-{ascii_initials(body)}"
+
+
+async def build_notice(ctx: Context, rows: list[Conclusion], number: str) -> Notice:
+    m = ctx.meeting
+    assert m is not None
+    settings = ctx.server.settings
+    chair = await User.get(id=m.chair_id)  # type: ignore[attr-defined]
+    items = {i.id: i for i in await AgendaItem.filter(meeting=m)}
+    rows = sorted(
+        rows,
+        key=lambda c: (
+            c.agenda_item_id is None,  # type: ignore[attr-defined]
+            items[c.agenda_item_id].position if c.agenda_item_id in items else 0,  # type: ignore[attr-defined]
+            c.id,
+        ),
+    )
+    attendees = await Participant.filter(meeting=m, present=True).count()
+    tz = zone()
+    return Notice(
+        issuing_body=settings.issuing_body,
+        place=settings.issuing_place,
+        number=number,
+        published_at=ctx.now.astimezone(tz),
+        meeting_title=m.title,
+        meeting_start=m.starts_at.astimezone(tz),
+        location=m.location,
+        chair_name=chair.full_name,
+        chair_title=chair.title,
+        attendees=attendees,
+        sections=[
+            NoticeSection(
+                items[c.agenda_item_id].title if c.agenda_item_id in items else "",  # type: ignore[attr-defined]
+                c.text.strip(),
+            )
+            for c in rows
+        ],
+    )
+
+
+@action("conclusion:publish", payload=MeetingId, roles=STAFF)
+async def publish(ctx: Context, p: MeetingId) -> dict[str, Any]:
+    from docs import store  # the documents feature: stores generated PDFs as documents
+
+    m = ctx.meeting
+    assert m is not None
+    if m.status not in (MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED):
+        raise conflict("Chỉ ban hành kết luận khi cuộc họp đang diễn ra hoặc đã kết thúc")
+    rows = [c for c in await Conclusion.filter(meeting=m) if c.text.strip()]
+    if not rows:
+        raise conflict("Chưa có nội dung kết luận")
+    settings = ctx.server.settings
+    number = await _notice_number(ctx, settings.issuing_body)
+    notice = await build_notice(ctx, rows, number)
+    pdf = await asyncio.to_thread(notice_pdf, notice)
+    signer = await configured_signer(settings)
+    if signer is not None:
+        pdf = await sign_pdf(
+            pdf, signer, reason=f"Thông báo kết luận {number}", location=settings.issuing_place
+        )
+    title = f"Thông báo kết luận — {m.title}"
+    doc = await store.add_generated(
+        ctx, title=title, pdf=pdf, kind=NOTICE_KIND, signed=signer is not None
+    )
+    now = ctx.now
+    for c in rows:
+        c.published_at = now
+        await c.save(update_fields=["published_at"])
+        ctx.push("conclusion:updated", conclusion_view(c), to="staff")
+    await Audit.create(
+        actor=ctx.user, action="conclusion:publish", target=f"meeting:{m.id}", at=now,
+        detail={"document_id": doc.id, "number": number, "signed": signer is not None},
+    )
+    users = await Participant.filter(meeting=m).exclude(response=Response.DELEGATED).values_list(
+        "user_id", flat=True
+    )
+    await ctx.notify(users, "conclusion", f"Thông báo kết luận cuộc họp: {m.title} ({number})")
+    result = {"document_id": doc.id, "published_at": now, "number": number, "signed": signer is not None}
+    ctx.push("conclusion:published", result)
+    return result

@@ -1,0 +1,142 @@
+"""GET /api/meetings/{id}/minutes.pdf — the minutes (biên bản), made from the database on
+request: attendance (present, absent, deputies), agenda, speakers with start and duration, each
+vote's result, conclusions (drafts too for staff, marked as such; published ones for others)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from docs.minutes_pdf import Attendee, Minutes, PollResult, Speech, minutes_pdf
+from docs.pdfkit import ascii_initials
+from meeting.floor_views import poll_view
+from meeting.http import current_user, server_of
+from meeting.hub import Context, Flag
+from meeting.jsonable import zone
+from meeting.models import (
+    EVERY_ROLE,
+    AgendaItem,
+    Conclusion,
+    Participant,
+    Poll,
+    Role,
+    SpeakingRequest,
+    User,
+)
+from meeting.models import (
+    Response as Answer,
+)
+
+ROLE_LABEL = {
+    Role.CHAIR: "Chủ trì",
+    Role.SECRETARY: "Thư ký",
+    Role.DELEGATE: "Đại biểu",
+    Role.OBSERVER: "Khách mời",
+    Role.POINT: "Điểm cầu",
+}
+
+
+def attendance_text(p: Participant, names: dict[int, str], deputy_of: dict[int, str]) -> str:
+    if p.response == Answer.DELEGATED:
+        sub = deputy_of.get(p.user_id)  # type: ignore[attr-defined]
+        return f"Vắng mặt — cử {sub} dự thay" if sub else "Vắng mặt — cử người dự thay"
+    here = "Có mặt" if p.present else "Vắng mặt"
+    if p.substitute_for_id:  # type: ignore[attr-defined]
+        return f"{here} (dự thay {names.get(p.substitute_for_id, '')})"  # type: ignore[attr-defined]
+    if not p.present and p.response == Answer.DECLINED:
+        return "Vắng mặt (có báo vắng)"
+    return here
+
+
+async def build_minutes(ctx: Context) -> Minutes:
+    m = ctx.meeting
+    assert m is not None
+    tz = zone()
+    settings = ctx.server.settings
+    parts = await Participant.filter(meeting=m).select_related("user").order_by("id")
+    names = {p.user_id: p.user.full_name for p in parts}  # type: ignore[attr-defined]
+    chair = await User.get(id=m.chair_id)  # type: ignore[attr-defined]
+    names.setdefault(chair.id, chair.full_name)
+    # who attends for whom: the absent member -> their deputy's name
+    deputy_of = {
+        p.substitute_for_id: p.user.full_name  # type: ignore[attr-defined]
+        for p in parts
+        if p.substitute_for_id  # type: ignore[attr-defined]
+    }
+    rank = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.DELEGATE: 2, Role.POINT: 3, Role.OBSERVER: 4}
+    parts.sort(key=lambda p: (rank.get(p.role, 9), p.id))
+    attendees = [
+        Attendee(p.user.full_name, p.user.title, ROLE_LABEL.get(p.role, str(p.role)),
+                 attendance_text(p, names, deputy_of))
+        for p in parts
+    ]
+    items = await AgendaItem.filter(meeting=m).order_by("position", "id")
+    titles = {i.id: i.title for i in items}
+    speeches = []
+    for r in await SpeakingRequest.filter(meeting=m, started_at__isnull=False).order_by("started_at", "id"):
+        uid = r.user_id  # type: ignore[attr-defined]
+        if uid not in names:
+            names[uid] = (await User.get(id=uid)).full_name
+        dur = int((r.ended_at - r.started_at).total_seconds()) if r.ended_at else None
+        speeches.append(
+            Speech(names[uid], titles.get(r.agenda_item_id, ""), r.topic,  # type: ignore[attr-defined]
+                   r.started_at.astimezone(tz), dur)
+        )
+    polls = []
+    for poll in await Poll.filter(meeting=m).order_by("id"):
+        v = await poll_view(poll, staff=False)
+        polls.append(
+            PollResult(poll.question, titles.get(poll.agenda_item_id, ""), poll.secret,  # type: ignore[attr-defined]
+                       poll.status, list(poll.options), v["counts"], v["voted"], v["eligible"])
+        )
+    conclusions = []
+    rows = await Conclusion.filter(meeting=m)
+    order = {i.id: i.position for i in items}
+    rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))  # type: ignore[attr-defined]
+    for c in rows:
+        if not c.text.strip() or (c.published_at is None and not ctx.is_staff):
+            continue
+        title = titles.get(c.agenda_item_id, "")  # type: ignore[attr-defined]
+        if c.published_at is None:
+            title = f"{title or 'Kết luận chung'} (dự thảo)"
+        conclusions.append((title, c.text.strip()))
+    secretaries = [p.user.full_name for p in parts if p.role == Role.SECRETARY]
+    return Minutes(
+        issuing_body=settings.issuing_body,
+        place=settings.issuing_place,
+        number=f"Số: {m.id}/BB-{ascii_initials(settings.issuing_body)}",
+        made_at=ctx.now.astimezone(tz),
+        meeting_title=m.title,
+        status=str(m.status),
+        starts_at=m.starts_at.astimezone(tz),
+        ends_at=m.ends_at.astimezone(tz),
+        location=m.location,
+        chair_name=chair.full_name,
+        secretary_names=secretaries,
+        attendees=attendees,
+        agenda=[i.title for i in items],
+        speeches=speeches,
+        polls=polls,
+        conclusions=conclusions,
+    )
+
+
+async def api_minutes(request: Request) -> Response:
+    server = server_of(request)
+    user = await current_user(request)
+    meeting_id = int(request.path_params["meeting_id"])
+    ctx = await server.hub.http_context(user, meeting_id, {*EVERY_ROLE, Flag.CREATOR}, "minutes")
+    minutes = await build_minutes(ctx)
+    pdf = await asyncio.to_thread(minutes_pdf, minutes)
+    stamp = datetime.now(zone()).strftime("%Y%m%d")
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="bien-ban-{meeting_id}-{stamp}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,158 @@
+"""The minutes (biên bản cuộc họp) as a PDF, from plain data (no database here): attendance
+(present, absent, deputies), the agenda, each speaker with start and duration, each vote's
+result, the conclusions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from docs.pdfkit import FONT, Doc, nfc, vn_date
+
+
+@dataclass
+class Attendee:
+    full_name: str
+    title: str
+    role: str  # Vietnamese label
+    attendance: str  # "Có mặt" / "Vắng mặt" / "Cử người dự thay" / "Có mặt (dự thay ông/bà X)"
+
+
+@dataclass
+class Speech:
+    full_name: str
+    item: str
+    topic: str
+    started_at: datetime
+    duration_s: int | None  # None: still speaking
+
+
+@dataclass
+class PollResult:
+    question: str
+    item: str
+    secret: bool
+    status: str
+    options: list[str]
+    counts: list[int] | None
+    voted: int
+    eligible: int | None
+
+
+@dataclass
+class Minutes:
+    issuing_body: str
+    place: str
+    number: str
+    made_at: datetime
+    meeting_title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    chair_name: str
+    secretary_names: list[str]
+    attendees: list[Attendee] = field(default_factory=list)
+    agenda: list[str] = field(default_factory=list)
+    speeches: list[Speech] = field(default_factory=list)
+    polls: list[PollResult] = field(default_factory=list)
+    conclusions: list[tuple[str, str]] = field(default_factory=list)  # (item title or "", text)
+
+
+def duration_text(seconds: int | None) -> str:
+    if seconds is None:
+        return "đang phát biểu"
+    m, s = divmod(max(0, seconds), 60)
+    return f"{m} phút {s:02d} giây" if m else f"{s} giây"
+
+
+def minutes_pdf(mn: Minutes) -> bytes:
+    doc = Doc(f"Biên bản — {mn.meeting_title}")
+    doc.heading(body=mn.issuing_body, place=mn.place, number=mn.number, when=mn.made_at)
+    doc.centered("BIÊN BẢN CUỘC HỌP", size=14)
+    doc.centered(mn.meeting_title, size=13)
+    doc.ln(5)
+
+    doc.para("I. THỜI GIAN, ĐỊA ĐIỂM, CHỦ TRÌ", style="B")
+    doc.para(
+        f"Thời gian: từ {mn.starts_at:%H:%M} {vn_date(mn.starts_at)} "
+        f"đến {mn.ends_at:%H:%M} {vn_date(mn.ends_at)}."
+    )
+    if mn.location:
+        doc.para(f"Địa điểm: {mn.location}.")
+    doc.para(f"Chủ trì: {mn.chair_name}.")
+    if mn.secretary_names:
+        doc.para(f"Thư ký: {', '.join(mn.secretary_names)}.")
+    doc.ln(2)
+
+    present = sum(1 for a in mn.attendees if a.attendance.startswith("Có mặt"))
+    doc.para("II. THÀNH PHẦN THAM DỰ", style="B")
+    doc.para(f"Được mời: {len(mn.attendees)} — có mặt: {present}.")
+    doc.set_font(FONT, "", 10.5)
+    with doc.table(col_widths=(13, 52, 30, 65), text_align=("CENTER", "LEFT", "LEFT", "LEFT"),
+                   line_height=5.5) as table:
+        header = table.row()
+        for h in ("STT", "Họ và tên", "Vai trò", "Tham dự"):
+            header.cell(h)
+        for i, a in enumerate(mn.attendees, start=1):
+            row = table.row()
+            row.cell(str(i))
+            row.cell(nfc(f"{a.full_name}\n{a.title}" if a.title else a.full_name))
+            row.cell(nfc(a.role))
+            row.cell(nfc(a.attendance))
+    doc.ln(4)
+
+    doc.para("III. CHƯƠNG TRÌNH", style="B")
+    for i, title in enumerate(mn.agenda, start=1):
+        doc.para(f"{i}. {title}")
+    if not mn.agenda:
+        doc.para("(Không có nội dung)")
+    doc.ln(2)
+
+    doc.para("IV. Ý KIẾN PHÁT BIỂU", style="B")
+    if not mn.speeches:
+        doc.para("(Không có lượt phát biểu)")
+    for i, s in enumerate(mn.speeches, start=1):
+        about = f" — {s.item}" if s.item else ""
+        topic = f": {s.topic}" if s.topic else ""
+        doc.para(
+            f"{i}. {s.full_name}{about}{topic}. Bắt đầu {s.started_at:%H:%M:%S}, "
+            f"thời lượng {duration_text(s.duration_s)}."
+        )
+    doc.ln(2)
+
+    doc.para("V. BIỂU QUYẾT", style="B")
+    if not mn.polls:
+        doc.para("(Không có biểu quyết)")
+    for i, p in enumerate(mn.polls, start=1):
+        kind = "bỏ phiếu kín" if p.secret else "biểu quyết công khai"
+        about = f" (nội dung: {p.item})" if p.item else ""
+        doc.para(f"{i}. {p.question}{about} — {kind}.", style="B", size=12)
+        if p.status != "closed" or p.counts is None:
+            doc.para("Chưa kết thúc biểu quyết." if p.status == "open" else "Chưa biểu quyết.")
+            continue
+        eligible = f"/{p.eligible}" if p.eligible is not None else ""
+        results = "; ".join(f"{o}: {c}" for o, c in zip(p.options, p.counts, strict=False))
+        doc.para(f"Số người biểu quyết: {p.voted}{eligible}. Kết quả: {results}.")
+    doc.ln(2)
+
+    doc.para("VI. KẾT LUẬN", style="B")
+    if not mn.conclusions:
+        doc.para("(Chưa có kết luận)")
+    for title, text in mn.conclusions:
+        doc.para(title or "Kết luận chung", style="I")
+        doc.para(text, indent=True)
+    doc.ln(2)
+    doc.para(
+        f"Biên bản được lập lúc {mn.made_at:%H:%M} {vn_date(mn.made_at)} "
+        f"({'cuộc họp đã kết thúc' if mn.status == 'ended' else 'cuộc họp chưa kết thúc'}).",
+        style="I", size=11, align="L",
+    )
+    doc.signer_block(
+        left_title="",
+        left_lines=[],
+        capacity=["CHỦ TRÌ CUỘC HỌP"],
+        name=mn.chair_name,
+        note=("Thư ký: " + ", ".join(mn.secretary_names)) if mn.secretary_names else "",
+    )
+    return doc.bytes()

@@ -1,0 +1,272 @@
+"""Where documents live: the content-addressed file store, the document rows, what clients see of
+them, and `add_generated` for the PDFs the meeting itself produces (conclusion notice, minutes).
+
+Files are stored under DATA_DIR/documents/<first two hex digits>/<sha256>.pdf. The name is the
+content's hash, so the same file uploaded twice (or to two meetings) is stored once, a stored
+file never changes, and nothing a client sends (its file name) ever becomes part of a path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from docs.models import Document
+from meeting.config import Settings
+from meeting.hub import Context
+from meeting.models import Meeting, MeetingStatus, Participant
+
+if TYPE_CHECKING:
+    pass
+
+T = TypeVar("T")
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+class Store:
+    def __init__(self, data_dir: Path) -> None:
+        self.root = Path(data_dir) / "documents"
+        self.tmp = Path(data_dir) / "tmp"
+
+    def path(self, sha256: str) -> Path:
+        if not SHA_RE.match(sha256):
+            raise ValueError("not a sha256")
+        return self.root / sha256[:2] / f"{sha256}.pdf"
+
+    def temp_file(self) -> tuple[int, Path]:
+        """A new temporary file on the store's file system (so that `put_file` is a rename)."""
+        self.tmp.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=self.tmp)
+        return fd, Path(name)
+
+    def put_file(self, temp: Path, sha256: str) -> Path:
+        """Move a fully written temporary file into the store; a file already there is kept."""
+        target = self.path(sha256)
+        if target.exists():
+            temp.unlink(missing_ok=True)
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(temp, 0o640)
+        os.replace(temp, target)
+        return target
+
+    def put_bytes(self, data: bytes) -> tuple[str, Path]:
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.path(sha)
+        if not target.exists():
+            fd, temp = self.temp_file()
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            self.put_file(temp, sha)
+        return sha, target
+
+
+def store_for(settings: Settings) -> Store:
+    return Store(settings.data_dir)
+
+
+# --- file names ------------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
+
+
+def clean_filename(name: str | None, default: str = "tai-lieu.pdf") -> str:
+    """The client's file name as a bare name for display and Content-Disposition: no directory
+    part (either slash), no control or shell-special characters, no leading dots, <= 200 chars."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = _UNSAFE.sub("", name).strip().lstrip(".").strip()
+    if not name:
+        return default
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 200 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:200]
+    return name
+
+
+def slug_filename(title: str) -> str:
+    """A file name for a generated document, from its title (ASCII, for every client)."""
+    base = unicodedata.normalize("NFD", title.replace("đ", "d").replace("Đ", "D"))
+    base = "".join(c for c in base if not unicodedata.combining(c))
+    base = re.sub(r"[^A-Za-z0-9]+", "-", base).strip("-").lower()[:80]
+    return f"{base or 'tai-lieu'}.pdf"
+
+
+# --- what clients see ------------------------------------------------------------------------
+
+
+def document_view(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "meeting_id": d.meeting_id,  # type: ignore[attr-defined]
+        "agenda_item_id": d.agenda_item_id,  # type: ignore[attr-defined]
+        "title": d.title,
+        "filename": d.filename,
+        "size": d.size,
+        "pages": d.pages,
+        "sha256": d.sha256,
+        "kind": d.kind,
+        "signed": d.signed,
+        "version": d.version,
+        "replaces": d.previous_id,  # type: ignore[attr-defined]
+        "uploaded_by": d.uploaded_by_id,  # type: ignore[attr-defined]
+        "created_at": d.created_at,
+        "url": f"/api/documents/{d.id}/file",
+    }
+
+
+VIEW_FIELDS = (
+    "id", "meeting_id", "agenda_item_id", "title", "filename", "size", "pages", "sha256", "kind",
+    "signed", "version", "previous_id", "uploaded_by_id", "created_at",
+)
+
+
+async def current_documents(meeting_id: int) -> list[dict[str, Any]]:
+    """The documents readers see: not removed, not replaced by a newer version; in upload order
+    (the client groups them under their agenda items)."""
+    docs = (
+        await Document.filter(meeting_id=meeting_id, removed_at=None, superseded_at=None)
+        .only(*VIEW_FIELDS)
+        .order_by("created_at", "id")
+    )
+    return [document_view(d) for d in docs]
+
+
+# --- committing outside an action (HTTP endpoints) --------------------------------------------
+
+
+async def commit(ctx: Context, fn: Callable[[], Awaitable[T]]) -> T:
+    """What the hub does around an action, for an HTTP endpoint that changes a meeting: hold the
+    meeting's row, run `fn` in one transaction, bump `seq` if it pushed to the meeting, and emit
+    the queued pushes, notifications and signals after the commit."""
+    assert ctx.meeting is not None
+    async with in_transaction():
+        ctx.meeting = await Meeting.select_for_update().get(id=ctx.meeting.id)
+        result = await fn()
+        if ctx.bump:
+            await Meeting.filter(id=ctx.meeting.id).update(seq=F("seq") + 1)
+            ctx.meeting.seq += 1
+    await ctx.server.hub.after_commit(ctx)
+    return result
+
+
+async def create_document(
+    ctx: Context,
+    *,
+    title: str,
+    filename: str,
+    sha256: str,
+    size: int,
+    pages: int,
+    text: str,
+    kind: str = "upload",
+    agenda_item_id: int | None = None,
+    signed: bool = False,
+    replaces: Document | None = None,
+) -> Document:
+    """Inside a transaction: the row, the version chain, and the pushes (document:added, and
+    document:removed of the version it replaces)."""
+    assert ctx.meeting is not None
+    now = ctx.now
+    version = 1
+    if replaces is not None:
+        version = replaces.version + 1
+        if agenda_item_id is None:
+            agenda_item_id = replaces.agenda_item_id  # type: ignore[attr-defined]
+    doc = await Document.create(
+        meeting=ctx.meeting,
+        agenda_item_id=agenda_item_id,
+        title=title,
+        filename=filename,
+        sha256=sha256,
+        size=size,
+        pages=pages,
+        text=text,
+        kind=kind,
+        signed=signed,
+        version=version,
+        previous=replaces,
+        uploaded_by=ctx.user,
+        created_at=now,
+    )
+    if replaces is not None:
+        await Document.filter(id=replaces.id).update(superseded_at=now)
+        ctx.push("document:removed", {"document_id": replaces.id, "replaced_by": doc.id})
+    ctx.push("document:added", document_view(doc))
+    if replaces is not None:
+        from docs.presenting import follow_new_version
+
+        await follow_new_version(ctx, replaces, doc)
+        if ctx.meeting.status != MeetingStatus.DRAFT:
+            others = await Participant.filter(meeting=ctx.meeting).exclude(user=ctx.user).values_list(
+                "user_id", flat=True
+            )
+            await ctx.notify(
+                others,  # type: ignore[arg-type]
+                "document",
+                f"Tài liệu “{title}” đã có phiên bản mới (bản {version}): hãy xem bản mới.",
+            )
+    return doc
+
+
+# --- the PDFs the meeting produces -----------------------------------------------------------
+
+
+async def add_generated(
+    ctx: Context,
+    *,
+    title: str,
+    pdf: bytes,
+    kind: str,
+    agenda_item_id: int | None = None,
+    signed: bool = False,
+) -> Document:
+    """Store a server-generated PDF (conclusion notice, minutes) as a document of ctx.meeting and
+    queue `document:added`. Call it inside an action (the hub commits and pushes). Generating the
+    same kind again for the same agenda item makes a new version of the earlier one (which stays
+    on record). A document with signed=True is downloaded exactly as stored, never stamped."""
+    from docs.pdfcheck import inspect_pdf
+
+    assert ctx.meeting is not None
+    store = store_for(ctx.server.settings)
+    sha, path = await asyncio.to_thread(store.put_bytes, pdf)
+    facts = await asyncio.to_thread(inspect_pdf, path, False)
+    previous = await Document.filter(
+        meeting=ctx.meeting,
+        kind=kind,
+        agenda_item_id=agenda_item_id,
+        removed_at=None,
+        superseded_at=None,
+    ).first()
+    if kind == "upload":
+        previous = None
+    return await create_document(
+        ctx,
+        title=title,
+        filename=slug_filename(title),
+        sha256=sha,
+        size=len(pdf),
+        pages=facts.pages,
+        text=facts.text,
+        kind=kind,
+        agenda_item_id=agenda_item_id,
+        signed=signed,
+        replaces=previous,
+    )
+
+
+def remove_temp(path: Path | None) -> None:
+    if path is not None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

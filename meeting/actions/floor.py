@@ -1,0 +1,212 @@
+"""The floor (đăng ký phát biểu): request, withdraw, grant, reject, end.
+
+A request's state comes from its timestamps (see meeting.floor_views). Every change pushes
+`floor:state` to everyone; a change of speaker also fires the `floor.changed` signal, which the
+media relay follows to switch the main stream.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from meeting.errors import conflict, forbidden, invalid, not_found
+from meeting.floor_views import SPEAKING, WAITING, current_speaker, floor_state, request_state
+from meeting.hub import Context, Payload, action, meeting_room, on_signal
+from meeting.jsonable import jsonable
+from meeting.models import (
+    EVERY_ROLE,
+    AgendaItem,
+    ItemStatus,
+    Meeting,
+    MeetingStatus,
+    Response,
+    Role,
+    SpeakingRequest,
+)
+
+if TYPE_CHECKING:
+    from meeting.server import Server
+
+REQUESTERS = {Role.DELEGATE, Role.POINT, Role.SECRETARY}
+
+
+class FloorRequest(Payload):
+    meeting_id: int
+    agenda_item_id: int | None = None
+    topic: str = Field(default="", max_length=500)
+
+
+class RequestId(Payload):
+    request_id: int
+
+
+class FloorGrant(Payload):
+    request_id: int
+    time_limit_s: int | None = Field(default=None, ge=10, le=4 * 3600)
+
+
+class FloorReject(Payload):
+    request_id: int
+    reason: str = Field(default="", max_length=2000)
+
+
+class MeetingId(Payload):
+    meeting_id: int
+
+
+async def request_meeting(p: Any) -> int | None:
+    """Actions that name a request are about the request's meeting."""
+    return (
+        await SpeakingRequest.filter(id=p.request_id).first().values_list("meeting_id", flat=True)
+    )
+
+
+def _live(ctx: Context) -> None:
+    assert ctx.meeting is not None
+    if ctx.meeting.status != MeetingStatus.IN_PROGRESS:
+        raise conflict("Cuộc họp không đang diễn ra")
+
+
+async def _push_floor(ctx: Context) -> dict[str, Any]:
+    assert ctx.meeting is not None
+    state = await floor_state(ctx.meeting.id)
+    ctx.push("floor:state", state)
+    return state
+
+
+def _speaker_changed(ctx: Context, speaker_id: int | None) -> None:
+    assert ctx.meeting is not None
+    ctx.signal("floor.changed", meeting_id=ctx.meeting.id, speaker_id=speaker_id)
+
+
+async def _the_request(ctx: Context, request_id: int) -> SpeakingRequest:
+    assert ctx.meeting is not None
+    r = await SpeakingRequest.get_or_none(id=request_id, meeting=ctx.meeting)
+    if r is None:
+        raise not_found("Không có yêu cầu phát biểu này")
+    return r
+
+
+@action("floor:request", payload=FloorRequest, roles=REQUESTERS)
+async def request(ctx: Context, p: FloorRequest) -> dict[str, Any]:
+    m = ctx.meeting
+    assert m is not None and ctx.participant is not None
+    _live(ctx)
+    if ctx.participant.response == Response.DELEGATED:
+        raise forbidden("Bạn đã cử người dự họp thay")
+    if p.agenda_item_id is not None:
+        item = await AgendaItem.get_or_none(id=p.agenda_item_id, meeting=m)
+        if item is None:
+            raise invalid(
+                "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
+            )
+        item_id: int | None = item.id
+    else:
+        # On the item under discussion, when there is one.
+        item_id = (
+            await AgendaItem.filter(meeting=m, status=ItemStatus.ACTIVE)
+            .first()
+            .values_list("id", flat=True)
+        )
+    if await SpeakingRequest.exists(meeting=m, user=ctx.user, ended_at__isnull=True):
+        raise conflict("Bạn đã đăng ký phát biểu; hãy chờ đến lượt hoặc rút đăng ký")
+    r = await SpeakingRequest.create(
+        meeting=m, user=ctx.user, agenda_item_id=item_id, topic=p.topic, requested_at=ctx.now
+    )
+    state = await _push_floor(ctx)
+    return {"request_id": r.id, **state}
+
+
+@action("floor:withdraw", payload=RequestId, roles=EVERY_ROLE, meeting=request_meeting)
+async def withdraw(ctx: Context, p: RequestId) -> dict[str, Any]:
+    r = await _the_request(ctx, p.request_id)
+    if r.user_id != ctx.user.id:  # type: ignore[attr-defined]
+        raise forbidden("Chỉ người đăng ký được rút yêu cầu của mình")
+    if request_state(r) != WAITING:
+        raise conflict("Yêu cầu này không còn chờ (đang phát biểu hoặc đã kết thúc)")
+    r.ended_at = ctx.now
+    r.outcome = "withdrawn"
+    await r.save()
+    return await _push_floor(ctx)
+
+
+@action("floor:grant", payload=FloorGrant, roles={Role.CHAIR}, meeting=request_meeting)
+async def grant(ctx: Context, p: FloorGrant) -> dict[str, Any]:
+    _live(ctx)
+    r = await _the_request(ctx, p.request_id)
+    if request_state(r) != WAITING:
+        raise conflict("Yêu cầu này đã được xử lý hoặc đã rút")
+    now = ctx.now
+    speaking = await current_speaker(ctx.meeting.id)  # type: ignore[union-attr]
+    if speaking is not None:
+        speaking.ended_at = now
+        speaking.outcome = "done"
+        await speaking.save()
+    r.started_at = now
+    r.time_limit_s = p.time_limit_s
+    await r.save()
+    _speaker_changed(ctx, r.user_id)  # type: ignore[attr-defined]
+    return await _push_floor(ctx)
+
+
+@action("floor:reject", payload=FloorReject, roles={Role.CHAIR}, meeting=request_meeting)
+async def reject(ctx: Context, p: FloorReject) -> dict[str, Any]:
+    r = await _the_request(ctx, p.request_id)
+    if request_state(r) != WAITING:
+        raise conflict("Yêu cầu này đã được xử lý hoặc đã rút")
+    r.ended_at = ctx.now
+    r.outcome = "rejected"
+    r.reason = p.reason
+    await r.save()
+    text = "Yêu cầu phát biểu của bạn không được chấp nhận"
+    await ctx.notify([r.user_id], "floor_rejected", f"{text}: {p.reason}" if p.reason else text)  # type: ignore[attr-defined]
+    return await _push_floor(ctx)
+
+
+@action("floor:end", payload=MeetingId, roles=EVERY_ROLE)
+async def end(ctx: Context, p: MeetingId) -> dict[str, Any]:
+    assert ctx.meeting is not None
+    speaking = await current_speaker(ctx.meeting.id)
+    is_speaker = speaking is not None and speaking.user_id == ctx.user.id  # type: ignore[attr-defined]
+    if ctx.role != Role.CHAIR and not is_speaker:
+        raise forbidden("Chỉ người chủ trì hoặc người đang phát biểu được kết thúc lượt phát biểu")
+    if speaking is None or request_state(speaking) != SPEAKING:
+        raise conflict("Không có ai đang phát biểu")
+    speaking.ended_at = ctx.now
+    speaking.outcome = "done"
+    await speaking.save()
+    _speaker_changed(ctx, None)
+    return await _push_floor(ctx)
+
+
+@on_signal("meeting.ended")
+async def _close_floor(server: Server, meeting_id: int, **_: Any) -> None:
+    """When the meeting ends, the speaker's turn ends and waiting requests close: a change of
+    the meeting's state like any other (seq bumped, `floor:state` pushed, `floor.changed`)."""
+    now = server.clock.now()
+    async with in_transaction():
+        meeting = await Meeting.select_for_update().get_or_none(id=meeting_id)
+        if meeting is None:
+            return
+        rows = await SpeakingRequest.filter(meeting_id=meeting_id, ended_at__isnull=True)
+        if not rows:
+            return
+        had_speaker = any(r.started_at is not None for r in rows)
+        for r in rows:
+            r.ended_at = now
+            r.outcome = "done" if r.started_at is not None else "closed"
+            await r.save(update_fields=["ended_at", "outcome"])
+        await Meeting.filter(id=meeting_id).update(seq=F("seq") + 1)
+        seq = meeting.seq + 1
+    state = await floor_state(meeting_id)
+    await server.emit(
+        "floor:state",
+        jsonable({"meeting_id": meeting_id, **state, "seq": seq}),
+        meeting_room(meeting_id),
+    )
+    if had_speaker:
+        await server.hub.fire("floor.changed", meeting_id=meeting_id, speaker_id=None)

@@ -1,0 +1,78 @@
+"""Written opinions (góp ý) on the meeting, an agenda item or a document.
+
+Staff see all of them, an author sees their own; `opinion:added` goes to staff and the author.
+Documents live in the docs package: the core keeps only the id and asks the checks the docs
+package registers in DOCUMENT_CHECKS whether that document belongs to the meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
+
+from meeting.errors import conflict, invalid
+from meeting.floor_views import opinion_view
+from meeting.hub import Context, Payload, action
+from meeting.models import EVERY_ROLE, AgendaItem, MeetingStatus, Opinion, Role, User
+
+# async (meeting_id, document_id) -> is it a document of that meeting? Registered by docs.
+DocumentCheck = Callable[[int, int], Awaitable[bool]]
+DOCUMENT_CHECKS: list[DocumentCheck] = []
+
+AUTHORS = {Role.CHAIR, Role.SECRETARY, Role.DELEGATE, Role.POINT}  # participants but observers
+
+
+class OpinionSubmit(Payload):
+    meeting_id: int
+    text: Annotated[str, StringConstraints(min_length=1, max_length=10000)]
+    agenda_item_id: int | None = None
+    document_id: int | None = None
+
+
+class MeetingId(Payload):
+    meeting_id: int
+
+
+@action("opinion:submit", payload=OpinionSubmit, roles=AUTHORS)
+async def submit(ctx: Context, p: OpinionSubmit) -> dict[str, Any]:
+    m = ctx.meeting
+    assert m is not None
+    if m.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):
+        raise conflict("Cuộc họp không nhận góp ý lúc này")
+    if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
+        raise invalid(
+            "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
+        )
+    if p.document_id is not None:
+        for check in DOCUMENT_CHECKS:
+            if not await check(m.id, p.document_id):
+                raise invalid(
+                    "Không có tài liệu này trong cuộc họp",
+                    document_id="not this meeting's document",
+                )
+    o = await Opinion.create(
+        meeting=m,
+        user=ctx.user,
+        agenda_item_id=p.agenda_item_id,
+        document_id=p.document_id,
+        text=p.text,
+        created_at=ctx.now,
+    )
+    view = opinion_view(o, ctx.user.full_name)
+    ctx.push("opinion:added", view, to="staff")
+    if not ctx.is_staff:
+        ctx.push("opinion:added", view, to="users", users=[ctx.user.id])
+    return view
+
+
+@action("opinion:list", payload=MeetingId, roles=EVERY_ROLE)
+async def list_opinions(ctx: Context, p: MeetingId) -> list[dict[str, Any]]:
+    query = Opinion.filter(meeting=ctx.meeting)
+    if not ctx.is_staff:
+        query = query.filter(user=ctx.user)
+    rows = await query.order_by("created_at", "id")
+    ids = {o.user_id for o in rows}  # type: ignore[attr-defined]
+    names = dict(await User.filter(id__in=ids).values_list("id", "full_name")) if ids else {}
+    return [opinion_view(o, names.get(o.user_id, "")) for o in rows]  # type: ignore[attr-defined]

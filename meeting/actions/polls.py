@@ -1,0 +1,150 @@
+"""Votes (biểu quyết): staff create, the chair opens and closes, voters vote once.
+
+Voters are the chair, delegates and points (a member who sent a deputy votes through the
+deputy). WHO voted (PollVoter) is stored apart from WHAT was voted (Ballot); in a secret vote the
+ballot carries no user, so no row links a person to a choice. The eligible count is frozen at
+close.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Annotated, Any
+
+from pydantic import Field, StringConstraints
+
+from meeting.errors import conflict, forbidden, invalid, not_found
+from meeting.floor_views import DEFAULT_OPTIONS, eligible_voters, poll_view, push_poll
+from meeting.hub import STAFF, Context, Payload, action
+from meeting.models import (
+    VOTERS,
+    AgendaItem,
+    Ballot,
+    MeetingStatus,
+    Poll,
+    PollVoter,
+    Response,
+    Role,
+)
+
+_random = random.SystemRandom()
+Option = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class PollCreate(Payload):
+    meeting_id: int
+    question: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    options: list[Option] | None = Field(default=None, min_length=2, max_length=20)
+    secret: bool = False
+    agenda_item_id: int | None = None
+
+
+class PollId(Payload):
+    poll_id: int
+
+
+class PollVote(Payload):
+    poll_id: int
+    option: int
+
+
+async def poll_meeting(p: Any) -> int | None:
+    return await Poll.filter(id=p.poll_id).first().values_list("meeting_id", flat=True)
+
+
+async def _the_poll(ctx: Context, poll_id: int) -> Poll:
+    poll = await Poll.get_or_none(id=poll_id, meeting=ctx.meeting)
+    if poll is None:
+        raise not_found("Không có cuộc biểu quyết này")
+    return poll
+
+
+async def _push(ctx: Context, poll: Poll) -> dict[str, Any]:
+    public = await poll_view(poll, staff=False)
+    staff = await poll_view(poll, staff=True) if poll.status == "open" else None
+    push_poll(ctx, public, staff)
+    return staff if (staff is not None and ctx.is_staff) else public
+
+
+async def _add_secret_ballot(poll: Poll, option: int) -> None:
+    """A secret ballot carries no user; and since a table's physical order (SQLite's rowid,
+    Postgres's ctid) follows insertion, the poll's ballots are rewritten in random order on each
+    vote, so their order cannot be matched to the order of PollVoter rows either."""
+    options = list(await Ballot.filter(poll=poll).values_list("option", flat=True))
+    options.append(option)
+    _random.shuffle(options)
+    await Ballot.filter(poll=poll).delete()
+    await Ballot.bulk_create([Ballot(poll=poll, option=o, user=None) for o in options])
+
+
+@action("poll:create", payload=PollCreate, roles=STAFF)
+async def create(ctx: Context, p: PollCreate) -> dict[str, Any]:
+    m = ctx.meeting
+    assert m is not None
+    if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
+        raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ")
+    if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
+        raise invalid(
+            "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
+        )
+    options = p.options or list(DEFAULT_OPTIONS)
+    if len(set(options)) != len(options):
+        raise invalid("Các phương án phải khác nhau", options="duplicates")
+    poll = await Poll.create(
+        meeting=m,
+        agenda_item_id=p.agenda_item_id,
+        question=p.question,
+        options=options,
+        secret=p.secret,
+        created_at=ctx.now,
+    )
+    return await _push(ctx, poll)
+
+
+@action("poll:open", payload=PollId, roles={Role.CHAIR}, meeting=poll_meeting)
+async def open_poll(ctx: Context, p: PollId) -> dict[str, Any]:
+    assert ctx.meeting is not None
+    if ctx.meeting.status != MeetingStatus.IN_PROGRESS:
+        raise conflict("Cuộc họp không đang diễn ra")
+    poll = await _the_poll(ctx, p.poll_id)
+    if poll.status != "draft":
+        raise conflict("Cuộc biểu quyết đã mở hoặc đã kết thúc")
+    poll.status = "open"
+    poll.opened_at = ctx.now
+    await poll.save()
+    return await _push(ctx, poll)
+
+
+@action("poll:close", payload=PollId, roles={Role.CHAIR}, meeting=poll_meeting)
+async def close_poll(ctx: Context, p: PollId) -> dict[str, Any]:
+    poll = await _the_poll(ctx, p.poll_id)
+    if poll.status != "open":
+        raise conflict("Cuộc biểu quyết không đang mở")
+    poll.eligible_at_close = await eligible_voters(poll.meeting_id, poll)  # type: ignore[attr-defined]
+    poll.status = "closed"
+    poll.closed_at = ctx.now
+    await poll.save()
+    return await _push(ctx, poll)
+
+
+@action("poll:vote", payload=PollVote, roles=VOTERS, meeting=poll_meeting)
+async def vote(ctx: Context, p: PollVote) -> dict[str, Any]:
+    assert ctx.participant is not None
+    poll = await _the_poll(ctx, p.poll_id)
+    if ctx.participant.response == Response.DELEGATED:
+        raise forbidden("Bạn đã cử người dự họp thay; người dự thay biểu quyết")
+    if poll.status != "open":
+        raise conflict(
+            "Cuộc biểu quyết chưa mở" if poll.status == "draft" else "Cuộc biểu quyết đã kết thúc"
+        )
+    if not 0 <= p.option < len(poll.options):
+        raise invalid("Không có phương án này", option=f"must be 0..{len(poll.options) - 1}")
+    if await PollVoter.exists(poll=poll, user=ctx.user):
+        raise conflict("Bạn đã biểu quyết")
+    await PollVoter.create(poll=poll, user=ctx.user)
+    if poll.secret:
+        await _add_secret_ballot(poll, p.option)
+    else:
+        await Ballot.create(poll=poll, option=p.option, user=ctx.user)
+    await _push(ctx, poll)
+    return {"poll_id": poll.id, "voted": True, "option": p.option}

@@ -1,0 +1,110 @@
+"""rtc:join / rtc:leave / rtc:mute, and what ends or switches media when the meeting changes
+(PROTOCOL §3.1, §3.2 rtc:main / rtc:points, §4)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import StringConstraints
+
+from meeting.errors import conflict, invalid
+from meeting.hub import Context, Payload, action, on_signal, snapshot_part
+from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Role
+
+from .errors import InvalidOffer
+from .offer import MAX_SDP_BYTES
+from .service import main_of, media_of
+
+if TYPE_CHECKING:
+    from meeting.server import Server
+
+# Media is possible from publication (halls test their link before the start) until the end.
+LIVE = (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS)
+
+
+class RtcJoin(Payload):
+    meeting_id: int
+    type: Literal["offer"]
+    sdp: Annotated[str, StringConstraints(min_length=1, max_length=MAX_SDP_BYTES)]
+
+
+class RtcLeave(Payload):
+    meeting_id: int
+
+
+class RtcMute(Payload):
+    meeting_id: int
+    user_id: int
+    kind: Literal["audio", "video"]
+    muted: bool
+
+
+def _live(ctx: Context) -> Meeting:
+    m = ctx.meeting
+    assert m is not None
+    if m.status not in LIVE:
+        raise conflict("Cuộc họp chưa phát hành hoặc đã kết thúc")
+    return m
+
+
+@action("rtc:join", payload=RtcJoin, roles=EVERY_ROLE)
+async def join(ctx: Context, p: RtcJoin) -> dict[str, Any]:
+    m = _live(ctx)
+    answer: dict[str, Any] = {"type": "answer", "sdp": None}
+
+    async def connect() -> None:
+        # After the commit, so that gathering ICE candidates (seconds, with a STUN/TURN server)
+        # never holds the meeting's row. The ack is built from `answer` after this has run.
+        try:
+            answer["sdp"] = await media_of(ctx.server).join(m.id, ctx.user.id, ctx.sid, p.sdp)
+        except InvalidOffer as exc:
+            raise invalid(str(exc), sdp=str(exc)) from None
+
+    ctx.after_commit(connect)
+    return answer
+
+
+@action("rtc:leave", payload=RtcLeave, roles=EVERY_ROLE)
+async def leave(ctx: Context, p: RtcLeave) -> dict[str, Any]:
+    assert ctx.meeting is not None
+    meeting_id, user_id = ctx.meeting.id, ctx.user.id
+    ctx.after_commit(lambda: media_of(ctx.server).leave(meeting_id, user_id))
+    return {"meeting_id": meeting_id}
+
+
+@action("rtc:mute", payload=RtcMute, roles={Role.CHAIR})
+async def mute(ctx: Context, p: RtcMute) -> dict[str, Any]:
+    m = _live(ctx)
+    room = await media_of(ctx.server).room(m.id)
+    room.mute(p.user_id, p.kind, p.muted)
+    return {"meeting_id": m.id, "user_id": p.user_id, "kind": p.kind, "muted": p.muted}
+
+
+@snapshot_part("rtc")
+async def _snapshot_rtc(ctx: Context, meeting: Meeting) -> dict[str, Any]:
+    return {"main": main_of(ctx.server, meeting.id)}
+
+
+@on_signal("floor.changed")
+async def _floor_changed(server: Server, meeting_id: int, speaker_id: int | None, **_: Any) -> None:
+    media_of(server).floor_changed(meeting_id, speaker_id)
+
+
+@on_signal("socket.disconnected")
+async def _socket_gone(server: Server, sid: str, **_: Any) -> None:
+    await media_of(server).socket_gone(sid)
+
+
+@on_signal("meeting.left")
+async def _left(server: Server, meeting_id: int, user_id: int, sid: str | None, **_: Any) -> None:
+    await media_of(server).leave(meeting_id, user_id, sid)
+
+
+@on_signal("meeting.changed")
+async def _changed(server: Server, meeting_id: int, **_: Any) -> None:
+    await media_of(server).meeting_changed(meeting_id)
+
+
+@on_signal("meeting.ended")
+async def _ended(server: Server, meeting_id: int, **_: Any) -> None:
+    await media_of(server).close_room(meeting_id)

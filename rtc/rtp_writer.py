@@ -1,0 +1,75 @@
+"""Sends a receiver's RTP straight to its SRTP session and UDP socket (see aiortc_hooks, hook 4).
+
+Per packet: one struct.pack for the header, SRTP, sendto. The payloads are packetized once per
+source frame and shared by every receiver; the history keeps references to them for NACKs.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import struct
+
+from aiortc import RTCRtpSender
+
+from . import aiortc_hooks as hooks
+
+log = logging.getLogger(__name__)
+
+HEADER = struct.Struct("!BBHII")
+SEQ = struct.Struct("!H")
+HISTORY = 128  # packets kept per receiver for retransmission (as aiortc)
+# A receiver whose socket has this much unsent data is lagging: it drops to the next key frame.
+MAX_BUFFERED = 256 * 1024
+
+
+class RtpWriter:
+    def __init__(self, wire: hooks.Wire, sender: RTCRtpSender) -> None:
+        self.wire = wire
+        self.sender = sender
+        self._seq = random.getrandbits(15)  # lower half: no early wrap (see aiortc)
+        self._rtx_seq = random.getrandbits(15)
+        self._origin = random.getrandbits(32)
+        self._first = 0x90 if wire.extension else 0x80  # version 2, extension bit
+        self._history: list[tuple[int, int, int, bytes] | None] = [None] * HISTORY
+        hooks.on_nack(sender, self.retransmit)
+
+    def write(self, payloads: list[bytes], pts: int) -> bool:
+        """Send one frame. False when the receiver cannot take it (not connected, lagging)."""
+        route = self.wire.route()
+        if route is None:
+            return False
+        transport, addr = route
+        if transport.get_write_buffer_size() > MAX_BUFFERED:
+            return False
+        wire, history, pack, first = self.wire, self._history, HEADER.pack, self._first
+        protect, sendto, ext = wire.protect, transport.sendto, wire.extension
+        pt, ssrc = wire.payload_type, wire.ssrc
+        timestamp = (self._origin + pts) & 0xFFFFFFFF
+        seq = self._seq
+        last = len(payloads) - 1
+        octets = 0
+        for i, payload in enumerate(payloads):
+            second = pt | 0x80 if i == last else pt  # marker: the frame's last packet
+            history[seq % HISTORY] = (seq, timestamp, second, payload)
+            sendto(protect(pack(first, second, seq, timestamp, ssrc) + ext + payload), addr)
+            octets += len(payload)
+            seq = (seq + 1) & 0xFFFF
+        self._seq = seq
+        hooks.account(self.sender, len(payloads), octets, timestamp)
+        return True
+
+    async def retransmit(self, seq: int) -> None:
+        entry = self._history[seq % HISTORY]
+        route = self.wire.route()
+        if entry is None or entry[0] != seq or route is None:
+            return
+        wire = self.wire
+        if wire.rtx_payload_type is None:
+            return  # resending the same SRTP index is refused by libsrtp: RTX is the way
+        _, timestamp, second, payload = entry
+        rtx_second = (second & 0x80) | wire.rtx_payload_type
+        header = HEADER.pack(self._first, rtx_second, self._rtx_seq, timestamp, wire.rtx_ssrc)
+        self._rtx_seq = (self._rtx_seq + 1) & 0xFFFF
+        transport, addr = route
+        transport.sendto(wire.protect(header + wire.extension + SEQ.pack(seq) + payload), addr)

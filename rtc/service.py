@@ -1,0 +1,154 @@
+"""The server's media: one Room per meeting with anyone connected, the sockets that own the
+sessions, the rtc:main / rtc:points pushes. One per Server (``media_of``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import TYPE_CHECKING
+
+from meeting.hub import meeting_room, staff_room
+from meeting.models import Meeting, SpeakingRequest
+
+from .config import RtcSettings
+from .room import Room
+from .source import UserId
+
+if TYPE_CHECKING:
+    from meeting.server import Server
+
+log = logging.getLogger("hop.rtc")
+
+POINTS_INTERVAL_S = 2.0
+
+_media: weakref.WeakKeyDictionary[Server, Media] = weakref.WeakKeyDictionary()
+
+
+def media_of(server: Server) -> Media:
+    media = _media.get(server)
+    if media is None:
+        media = _media[server] = Media(server)
+    return media
+
+
+def settings_for(server: Server) -> RtcSettings:
+    s = server.settings
+    return RtcSettings(
+        rtc_hosts=list(s.rtc_hosts) or None,  # empty: every non-loopback interface
+        rtc_ice_servers=list(s.rtc_ice_servers),
+        ice_timeout_s=float(getattr(s, "rtc_ice_timeout_s", RtcSettings.ice_timeout_s)),
+    )
+
+
+class Media:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.settings = settings_for(server)
+        self.rooms: dict[int, Room] = {}
+        self.owners: dict[tuple[int, UserId], str | None] = {}  # (meeting, user) -> socket id
+        self._lock = asyncio.Lock()
+
+    async def room(self, meeting_id: int) -> Room:
+        room = self.rooms.get(meeting_id)
+        if room is None:
+            meeting = await Meeting.get(id=meeting_id)
+            room = Room(
+                meeting_id,
+                meeting.chair_id,  # type: ignore[attr-defined]
+                self.settings,
+                on_main=lambda user_id: self._main_changed(meeting_id, user_id),
+            )
+            self.rooms[meeting_id] = room
+            room.set_main(await current_speaker(meeting_id))
+        return room
+
+    async def join(self, meeting_id: int, user_id: UserId, sid: str | None, sdp: str) -> str:
+        # one join at a time per server: replacing a session must not interleave with another
+        async with self._lock:
+            room = await self.room(meeting_id)
+            answer = await room.join(user_id, sdp)
+            self.owners[(meeting_id, user_id)] = sid
+            return answer
+
+    async def leave(self, meeting_id: int, user_id: UserId, sid: str | None = None) -> None:
+        """End the session; with ``sid``, only if that socket owns it (a newer one may)."""
+        key = (meeting_id, user_id)
+        if key not in self.owners or (sid is not None and self.owners[key] != sid):
+            return
+        del self.owners[key]
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            await room.leave(user_id)
+            await self._forget_if_empty(room)
+
+    async def socket_gone(self, sid: str) -> None:
+        for meeting_id, user_id in [k for k, owner in self.owners.items() if owner == sid]:
+            await self.leave(meeting_id, user_id, sid)
+
+    def floor_changed(self, meeting_id: int, speaker_id: UserId | None) -> None:
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            room.set_main(speaker_id)
+
+    async def meeting_changed(self, meeting_id: int) -> None:
+        """The chair may have been replaced: the main stream follows."""
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            meeting = await Meeting.get(id=meeting_id)
+            room.set_chair(meeting.chair_id)  # type: ignore[attr-defined]
+
+    async def close_room(self, meeting_id: int) -> None:
+        room = self.rooms.pop(meeting_id, None)
+        for key in [k for k in self.owners if k[0] == meeting_id]:
+            del self.owners[key]
+        if room is not None:
+            await room.close()
+
+    async def _forget_if_empty(self, room: Room) -> None:
+        if not room.peers and not room.lost and self.rooms.get(room.meeting_id) is room:
+            del self.rooms[room.meeting_id]
+            await room.close()
+
+    def _main_changed(self, meeting_id: int, user_id: UserId | None) -> None:
+        data = {"meeting_id": meeting_id, "user_id": user_id}
+        self.server.spawn(self.server.emit("rtc:main", data, meeting_room(meeting_id)), "rtc:main")
+
+    async def push_points(self) -> None:
+        for meeting_id, room in list(self.rooms.items()):
+            if room.peers or room.lost:
+                points = await room.stats()
+                data = {"meeting_id": meeting_id, "points": points}
+                await self.server.emit("rtc:points", data, staff_room(meeting_id))
+
+    async def close(self) -> None:
+        for meeting_id in list(self.rooms):
+            await self.close_room(meeting_id)
+
+
+async def current_speaker(meeting_id: int) -> int | None:
+    request = await SpeakingRequest.filter(
+        meeting_id=meeting_id, started_at__isnull=False, ended_at__isnull=True
+    ).first()
+    return request.user_id if request is not None else None  # type: ignore[attr-defined]
+
+
+async def points_service(server: Server) -> None:
+    """rtc:points to each meeting's staff every 2 s while anyone is connected; ends the media
+    sessions when the server stops."""
+    media = media_of(server)
+    try:
+        while True:
+            await asyncio.sleep(POINTS_INTERVAL_S)
+            try:
+                await media.push_points()
+            except Exception:
+                log.exception("rtc:points failed")
+    finally:
+        await media.close()
+
+
+def main_of(server: Server, meeting_id: int) -> UserId | None:
+    """Whose stream everyone sees now (None: nobody is connected)."""
+    room = media_of(server).rooms.get(meeting_id)
+    return room.main if room is not None else None
