@@ -75,6 +75,7 @@ async def demo() -> int:
     from meeting.identity import Identity
 
     settings = Settings()
+    build_server(settings)  # installing the features registers their demo steps (documents)
     async with database(settings.db_url, APPS):
         try:
             logins = await fill(Identity(settings, Clock()))
@@ -107,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("demo", help="fill an empty database with a demo province")
     sub.add_parser("makemigrations", help="write migrations for changed models")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Our own loggers at INFO; libraries (fontTools subsetting, tortoise) only when they warn.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("hop").setLevel(logging.INFO)
     if args.command == "makemigrations":
         from tortoise.cli.cli import main as tortoise_main
 

@@ -15,17 +15,13 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from docs.models import Document
 from meeting.config import Settings
 from meeting.hub import Context
-from meeting.models import Meeting, MeetingStatus, Participant
+from meeting.models import MeetingStatus, Participant
 
 if TYPE_CHECKING:
     pass
@@ -141,24 +137,6 @@ async def current_documents(meeting_id: int) -> list[dict[str, Any]]:
         .order_by("created_at", "id")
     )
     return [document_view(d) for d in docs]
-
-
-# --- committing outside an action (HTTP endpoints) --------------------------------------------
-
-
-async def commit(ctx: Context, fn: Callable[[], Awaitable[T]]) -> T:
-    """What the hub does around an action, for an HTTP endpoint that changes a meeting: hold the
-    meeting's row, run `fn` in one transaction, bump `seq` if it pushed to the meeting, and emit
-    the queued pushes, notifications and signals after the commit."""
-    assert ctx.meeting is not None
-    async with in_transaction():
-        ctx.meeting = await Meeting.select_for_update().get(id=ctx.meeting.id)
-        result = await fn()
-        if ctx.bump:
-            await Meeting.filter(id=ctx.meeting.id).update(seq=F("seq") + 1)
-            ctx.meeting.seq += 1
-    await ctx.server.hub.after_commit(ctx)
-    return result
 
 
 async def create_document(

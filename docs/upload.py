@@ -29,7 +29,6 @@ from docs.models import Document
 from docs.pdfcheck import inspect_pdf
 from docs.store import (
     clean_filename,
-    commit,
     create_document,
     document_view,
     remove_temp,
@@ -234,7 +233,7 @@ async def upload_document(request: Request) -> Response:
                 replaces=replaces,
             )
 
-        doc = await commit(ctx, save)
+        doc = await ctx.server.hub.commit(ctx, save)
     finally:
         remove_temp(up.temp)
     return JSONResponse(jsonable(document_view(doc)), status_code=201)

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from tortoise.expressions import F
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from meeting.server import Server
 
 log = logging.getLogger("hop.hub")
+T = TypeVar("T")
 
 
 class Payload(BaseModel):
@@ -328,13 +329,24 @@ class Hub:
                 "forbidden", "Hãy đổi mật khẩu ban đầu trước", {"must_change_password": True}
             )
         ctx = Context(server=self.server, user=user, sid=sid)
-        async with in_transaction():
+
+        async def body() -> Any:
             if act.meeting_of is not None:
-                meeting_id = await act.meeting_of(p)
-                await self.enter_meeting(ctx, meeting_id, lock=True)
+                await self.enter_meeting(ctx, await act.meeting_of(p), lock=True)
             if not allowed(act, user, ctx.role, ctx.meeting):
                 raise ActionError("forbidden", f"Bạn không có quyền thực hiện {act.name}")
-            result = await act.handler(ctx, p)
+            return await act.handler(ctx, p)
+
+        return await self.commit(ctx, body)
+
+    async def commit(self, ctx: Context, fn: Callable[[], Awaitable[T]]) -> T:
+        """Run `fn` in one transaction — holding the meeting's row when ctx has one (HTTP
+        endpoints that change a meeting use this too) — bump `seq` if it pushed a change to
+        everyone, and only after the commit emit its pushes, notifications and signals."""
+        async with in_transaction():
+            if ctx.meeting is not None:
+                ctx.meeting = await Meeting.select_for_update().get(id=ctx.meeting.id)
+            result = await fn()
             if ctx.bump and ctx.meeting is not None:
                 await Meeting.filter(id=ctx.meeting.id).update(seq=F("seq") + 1)
                 ctx.meeting.seq += 1

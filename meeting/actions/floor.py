@@ -10,18 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
-from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from meeting.errors import conflict, forbidden, invalid, not_found
 from meeting.floor_views import SPEAKING, WAITING, current_speaker, floor_state, request_state
-from meeting.hub import Context, Payload, action, meeting_room, on_signal
-from meeting.jsonable import jsonable
+from meeting.hub import Context, Payload, action
 from meeting.models import (
     EVERY_ROLE,
     AgendaItem,
     ItemStatus,
-    Meeting,
     MeetingStatus,
     Response,
     Role,
@@ -29,7 +25,7 @@ from meeting.models import (
 )
 
 if TYPE_CHECKING:
-    from meeting.server import Server
+    pass
 
 REQUESTERS = {Role.DELEGATE, Role.POINT, Role.SECRETARY}
 
@@ -183,30 +179,17 @@ async def end(ctx: Context, p: MeetingId) -> dict[str, Any]:
     return await _push_floor(ctx)
 
 
-@on_signal("meeting.ended")
-async def _close_floor(server: Server, meeting_id: int, **_: Any) -> None:
-    """When the meeting ends, the speaker's turn ends and waiting requests close: a change of
-    the meeting's state like any other (seq bumped, `floor:state` pushed, `floor.changed`)."""
-    now = server.clock.now()
-    async with in_transaction():
-        meeting = await Meeting.select_for_update().get_or_none(id=meeting_id)
-        if meeting is None:
-            return
-        rows = await SpeakingRequest.filter(meeting_id=meeting_id, ended_at__isnull=True)
-        if not rows:
-            return
-        had_speaker = any(r.started_at is not None for r in rows)
-        for r in rows:
-            r.ended_at = now
-            r.outcome = "done" if r.started_at is not None else "closed"
-            await r.save(update_fields=["ended_at", "outcome"])
-        await Meeting.filter(id=meeting_id).update(seq=F("seq") + 1)
-        seq = meeting.seq + 1
-    state = await floor_state(meeting_id)
-    await server.emit(
-        "floor:state",
-        jsonable({"meeting_id": meeting_id, **state, "seq": seq}),
-        meeting_room(meeting_id),
-    )
-    if had_speaker:
-        await server.hub.fire("floor.changed", meeting_id=meeting_id, speaker_id=None)
+async def close_floor(ctx: Context) -> None:
+    """When the meeting ends (inside meeting:end, so one change with one seq): the speaker's
+    turn ends and waiting requests close."""
+    assert ctx.meeting is not None
+    rows = await SpeakingRequest.filter(meeting=ctx.meeting, ended_at__isnull=True)
+    if not rows:
+        return
+    for r in rows:
+        r.ended_at = ctx.now
+        r.outcome = "done" if r.started_at is not None else "closed"
+        await r.save(update_fields=["ended_at", "outcome"])
+    await _push_floor(ctx)
+    if any(r.started_at is not None for r in rows):
+        _speaker_changed(ctx, None)

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
+from meeting.actions.floor import close_floor
+from meeting.actions.polls import close_open_polls
 from meeting.errors import conflict, invalid
 from meeting.hub import STAFF, Context, Flag, Payload, action, meeting_room, staff_room
 from meeting.jsonable import iso
@@ -217,6 +219,8 @@ async def end(ctx: Context, p: MeetingId) -> dict:
     await push_meeting(ctx)
     if closed:
         ctx.push("agenda:updated", {"items": await agenda_items(m)})
+    await close_floor(ctx)
+    await close_open_polls(ctx)
     ctx.signal("meeting.ended", meeting_id=m.id)
     return meeting_view(m)
 

@@ -115,16 +115,26 @@ async def open_poll(ctx: Context, p: PollId) -> dict[str, Any]:
     return await _push(ctx, poll)
 
 
-@action("poll:close", payload=PollId, roles={Role.CHAIR}, meeting=poll_meeting)
-async def close_poll(ctx: Context, p: PollId) -> dict[str, Any]:
-    poll = await _the_poll(ctx, p.poll_id)
-    if poll.status != "open":
-        raise conflict("Cuộc biểu quyết không đang mở")
+async def _close(ctx: Context, poll: Poll) -> dict[str, Any]:
     poll.eligible_at_close = await eligible_voters(poll.meeting_id, poll)  # type: ignore[attr-defined]
     poll.status = "closed"
     poll.closed_at = ctx.now
     await poll.save()
     return await _push(ctx, poll)
+
+
+@action("poll:close", payload=PollId, roles={Role.CHAIR}, meeting=poll_meeting)
+async def close_poll(ctx: Context, p: PollId) -> dict[str, Any]:
+    poll = await _the_poll(ctx, p.poll_id)
+    if poll.status != "open":
+        raise conflict("Cuộc biểu quyết không đang mở")
+    return await _close(ctx, poll)
+
+
+async def close_open_polls(ctx: Context) -> None:
+    """When the meeting ends (inside meeting:end): votes still open close with their count."""
+    for poll in await Poll.filter(meeting=ctx.meeting, status="open"):
+        await _close(ctx, poll)
 
 
 @action("poll:vote", payload=PollVote, roles=VOTERS, meeting=poll_meeting)

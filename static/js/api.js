@@ -140,7 +140,8 @@ export function applyPush(state, event, data) {
       state.documents = (state.documents || []).filter((d) => d.id !== body.document_id);
       break;
     case "document:presented":
-      state.presented = body;
+      // document_id null = stopped presenting; a fresh snapshot says null then too.
+      state.presented = body.document_id ? body : null;
       break;
     case "floor:state":
       state.floor = body;

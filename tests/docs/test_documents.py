@@ -383,7 +383,7 @@ async def test_snapshot_carries_documents_and_presented(clients: Live) -> None:
 
 
 async def test_pdf_served_for_a_signed_document_is_as_stored(clients: Live) -> None:
-    from docs.store import add_generated, commit
+    from docs.store import add_generated
     from meeting.models import STAFF, User
 
     m = await meeting_with(clients)
@@ -393,7 +393,7 @@ async def test_pdf_served_for_a_signed_document_is_as_stored(clients: Live) -> N
     user = await User.get(id=m["secretary"].id)
     ctx = await clients.server.hub.http_context(user, mid, STAFF, "test")
     pdf = vietnamese_pdf(2, title="Thông báo kết luận")
-    doc = await commit(ctx, lambda: add_generated(ctx, title="Thông báo kết luận", pdf=pdf, kind="notice", signed=True))
+    doc = await ctx.server.hub.commit(ctx, lambda: add_generated(ctx, title="Thông báo kết luận", pdf=pdf, kind="notice", signed=True))
     assert doc.pages == 2 and doc.signed and doc.kind == "notice"
     pushed = await dc.push("document:added", lambda x: x["id"] == doc.id)
     assert pushed["signed"] is True and pushed["filename"] == "thong-bao-ket-luan.pdf"
@@ -401,7 +401,7 @@ async def test_pdf_served_for_a_signed_document_is_as_stored(clients: Live) -> N
     assert r.content == pdf
     # Generating the same kind again makes a new version of it.
     ctx = await clients.server.hub.http_context(user, mid, STAFF, "test")
-    doc2 = await commit(ctx, lambda: add_generated(ctx, title="Thông báo kết luận", pdf=vietnamese_pdf(1), kind="notice"))
+    doc2 = await ctx.server.hub.commit(ctx, lambda: add_generated(ctx, title="Thông báo kết luận", pdf=vietnamese_pdf(1), kind="notice"))
     assert doc2.version == 2 and doc2.previous_id == doc.id  # type: ignore[attr-defined]
     r = await download(clients, m["delegates"][0].token, doc2.id)
     assert m["delegates"][0].user.full_name in page_texts(r.content)[0]

@@ -59,11 +59,21 @@ export default {
         });
         textarea.addEventListener("blur", () => { if (ed.timer) save(key, itemId); });
         editors.set(key, ed);
-      } else if (!ed.dirty && document.activeElement !== ed.textarea && ed.textarea.value !== (text || "")) {
-        ed.textarea.value = text || ""; // another secretary's change
       }
       return h("div.conclusion-item", h("label", h("strong", title), " ", ed.status), ed.textarea);
     }
+
+    // Another secretary's change, shown unless this one is editing that text.
+    function syncValue(key, text) {
+      const ed = editors.get(key);
+      if (ed && !ed.dirty && document.activeElement !== ed.textarea && ed.textarea.value !== (text || "")) {
+        ed.textarea.value = text || "";
+      }
+    }
+
+    // The editors are rebuilt only when the agenda changes: rebuilding moves the textareas,
+    // which would take the focus away from a secretary who is typing whenever a push arrives.
+    let drawnAgenda = null;
 
     function draw(state) {
       if (!state) return;
@@ -90,9 +100,14 @@ export default {
           }) }, t("Ban hành thông báo kết luận", "Publish the notice")) : null);
 
       if (isSecretary) {
-        fill(editorBox,
-          items.map((i) => editor(`${i.position}. ${i.title}`, i.id, byKey.get(keyOf(i.id))?.text)),
-          editor(t("Kết luận chung", "Overall conclusion"), null, byKey.get("overall")?.text));
+        const agendaKey = JSON.stringify(items.map((i) => [i.id, i.position, i.title]));
+        if (agendaKey !== drawnAgenda) {
+          drawnAgenda = agendaKey;
+          fill(editorBox,
+            items.map((i) => editor(`${i.position}. ${i.title}`, i.id, byKey.get(keyOf(i.id))?.text)),
+            editor(t("Kết luận chung", "Overall conclusion"), null, byKey.get("overall")?.text));
+        }
+        for (const [key, c] of byKey) syncValue(key, c.text);
       } else {
         const shown = [...items.map((i) => [i.title, byKey.get(keyOf(i.id))]), [t("Kết luận chung", "Overall"), byKey.get("overall")]]
           .filter(([, c]) => c && c.text.trim());
