@@ -207,4 +207,12 @@ async def polls_of(meeting: Meeting, *, staff: bool) -> list[dict[str, Any]]:
 
 @snapshot_part("polls")
 async def _snapshot_polls(ctx: Context, meeting: Meeting) -> list[dict[str, Any]]:
-    return await polls_of(meeting, staff=ctx.is_staff)
+    """Per caller: `i_voted` tells a tablet that reloads whether its user has voted (for a
+    secret vote too — who voted is kept, only not what)."""
+    polls = await polls_of(meeting, staff=ctx.is_staff)
+    mine = set(
+        await PollVoter.filter(poll__meeting=meeting, user=ctx.user).values_list(
+            "poll_id", flat=True
+        )
+    )
+    return [{**p, "i_voted": p["poll_id"] in mine} for p in polls]

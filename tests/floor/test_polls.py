@@ -8,7 +8,7 @@ from collections import Counter
 from tortoise import connections
 
 from tests.floor.common import table
-from tests.live import Live
+from tests.live import Live, meeting_with
 
 
 async def test_named_vote(clients: Live) -> None:
@@ -18,7 +18,10 @@ async def test_named_vote(clients: Live) -> None:
     # Staff create; others may not.
     await c0.error("poll:create", {"meeting_id": mid, "question": "?"}, "forbidden")
     await t.obs_c.error("poll:create", {"meeting_id": mid, "question": "?"}, "forbidden")
-    poll = await t.sec_c.ok("poll:create", {"meeting_id": mid, "question": "Thông qua báo cáo?", "agenda_item_id": t.item_id})
+    poll = await t.sec_c.ok(
+        "poll:create",
+        {"meeting_id": mid, "question": "Thông qua báo cáo?", "agenda_item_id": t.item_id},
+    )
     pid = poll["poll_id"]
     assert poll["options"] == ["Tán thành", "Không tán thành", "Không biểu quyết"]
     assert poll["status"] == "draft" and poll["secret"] is False
@@ -73,7 +76,9 @@ async def test_named_vote(clients: Live) -> None:
     # After close: no vote, and the eligible count stays frozen.
     await t.point_c.error("poll:vote", {"poll_id": pid, "option": 0}, "conflict")
     await t.chair_c.error("poll:close", {"poll_id": pid}, "conflict")
-    await t.sec_c.ok("attendance:mark", {"meeting_id": mid, "user_id": t.point.id, "present": False})
+    await t.sec_c.ok(
+        "attendance:mark", {"meeting_id": mid, "user_id": t.point.id, "present": False}
+    )
     snap = await t.obs_c.ok("meeting:get", {"meeting_id": mid})
     assert snap["polls"][0]["eligible"] == 4 and snap["polls"][0]["counts"] == [2, 1, 0]
 
@@ -82,18 +87,30 @@ async def test_poll_bad_input(clients: Live) -> None:
     t = await table(clients)
     mid = t.meeting_id
     await t.sec_c.error("poll:create", {"meeting_id": mid, "question": ""}, "invalid")
-    await t.sec_c.error("poll:create", {"meeting_id": mid, "question": "?", "options": ["Một"]}, "invalid")
-    await t.sec_c.error("poll:create", {"meeting_id": mid, "question": "?", "options": ["A", "A"]}, "invalid")
-    await t.sec_c.error("poll:create", {"meeting_id": mid, "question": "?", "secret": "yes"}, "invalid")
-    await t.sec_c.error("poll:create", {"meeting_id": mid, "question": "?", "agenda_item_id": 10**9}, "invalid")
-    poll = await t.sec_c.ok("poll:create", {"meeting_id": mid, "question": "Chọn phương án", "options": ["A", "B"]})
+    await t.sec_c.error(
+        "poll:create", {"meeting_id": mid, "question": "?", "options": ["Một"]}, "invalid"
+    )
+    await t.sec_c.error(
+        "poll:create", {"meeting_id": mid, "question": "?", "options": ["A", "A"]}, "invalid"
+    )
+    await t.sec_c.error(
+        "poll:create", {"meeting_id": mid, "question": "?", "secret": "yes"}, "invalid"
+    )
+    await t.sec_c.error(
+        "poll:create", {"meeting_id": mid, "question": "?", "agenda_item_id": 10**9}, "invalid"
+    )
+    poll = await t.sec_c.ok(
+        "poll:create", {"meeting_id": mid, "question": "Chọn phương án", "options": ["A", "B"]}
+    )
     assert poll["options"] == ["A", "B"]
 
 
 async def test_secret_vote_links_no_person_to_a_choice(clients: Live) -> None:
     t = await table(clients, delegates=3)
     mid = t.meeting_id
-    poll = await t.sec_c.ok("poll:create", {"meeting_id": mid, "question": "Bầu bí mật", "secret": True})
+    poll = await t.sec_c.ok(
+        "poll:create", {"meeting_id": mid, "question": "Bầu bí mật", "secret": True}
+    )
     pid = poll["poll_id"]
     await t.chair_c.ok("poll:open", {"poll_id": pid})
     choices = {t.del_c[0]: 0, t.del_c[1]: 1, t.del_c[2]: 0, t.point_c: 2, t.chair_c: 1}
@@ -116,3 +133,27 @@ async def test_secret_vote_links_no_person_to_a_choice(clients: Live) -> None:
     assert Counter(b["option"] for b in ballots) == Counter(choices.values())
     # Ballot keys are random (not counters that could be lined up with poll_voter ids).
     assert all(not str(b["id"]).isdigit() for b in ballots)
+
+
+async def test_snapshot_tells_each_voter_whether_they_voted(clients: Live) -> None:
+    m = await meeting_with(clients, start=True, delegates=2)
+    mid = m["meeting_id"]
+    chair = await clients.client(m["chair"])
+    poll = await m["secretary_client"].ok(
+        "poll:create", {"meeting_id": mid, "question": "Bỏ phiếu kín?", "secret": True}
+    )
+    await chair.ok("poll:open", {"poll_id": poll["poll_id"]})
+    voter, other = [await clients.client(d) for d in m["delegates"]]
+    await voter.ok("poll:vote", {"poll_id": poll["poll_id"], "option": 0})
+    mine = next(
+        p
+        for p in (await voter.ok("meeting:join", {"meeting_id": mid}))["polls"]
+        if p["poll_id"] == poll["poll_id"]
+    )
+    theirs = next(
+        p
+        for p in (await other.ok("meeting:join", {"meeting_id": mid}))["polls"]
+        if p["poll_id"] == poll["poll_id"]
+    )
+    assert mine["i_voted"] is True and theirs["i_voted"] is False
+    assert mine["voted"] == theirs["voted"] == 1

@@ -165,7 +165,8 @@ export default {
     }
 
     function pollCard(poll) {
-      const canVote = VOTERS.includes(role) && poll.status === "open" && !localStorage.getItem(votedKey(poll.poll_id));
+      // i_voted comes with the snapshot (a reload); localStorage covers the votes cast since.
+      const canVote = VOTERS.includes(role) && poll.status === "open" && !poll.i_voted && !localStorage.getItem(votedKey(poll.poll_id));
       const head = h("div",
         h("strong", poll.question), " ",
         h("span.muted", poll.secret ? t("(bỏ phiếu kín)", "(secret)") : ""),
