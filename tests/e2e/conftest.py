@@ -3,7 +3,6 @@ server. Screenshots of the main screens go to test-output/screenshots/ for a per
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,25 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
+from tests.browser import CHROMIUM, FLAGS
 from tests.live import Live
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-HAVE_CHROMIUM = Path(CHROMIUM).exists()
-# FIELD-NOTES.md: the flags that work for headless Chromium on this machine kind.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--allow-loopback-in-peer-connection",
-]
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 TABLET = {"width": 1180, "height": 820}  # a 10–11" tablet in landscape
 PHONE = {"width": 390, "height": 844}
@@ -45,8 +28,8 @@ def unique(name: str) -> str:
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    if not HAVE_CHROMIUM:
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    if not Path(CHROMIUM).exists():  # never a silent skip: tests/run.sh installs it
+        pytest.fail(f"no Chromium at {CHROMIUM}: run tests/run.sh, which installs Debian's chromium")
     async with async_playwright() as pw:
         b = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b

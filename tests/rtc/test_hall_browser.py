@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import pytest
-
+from tests.browser import CHROMIUM, FLAGS
 from tests.live import Live, meeting_with
 from tests.rtc.rtc_peers import RED, Client
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = [  # FIELD-NOTES.md: what works for WebRTC in headless Chromium on loopback
-    "--headless",
-    "--no-sandbox",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--allow-loopback-in-peer-connection",
-]
 
-
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}")
 async def test_hall_page_plays_the_main_stream_with_the_speakers_name(rtc_live: Live) -> None:
     from playwright.async_api import async_playwright, expect
 
