@@ -42,29 +42,35 @@ class MeetingId(Payload):
     meeting_id: int
 
 
-def conclusion_view(c: Conclusion) -> dict[str, Any]:
-    return {
+def conclusion_view(c: Conclusion, *, draft: bool = True) -> dict[str, Any]:
+    """Staff see the draft (`text`) and what was published (`published_text`); everyone else
+    sees only the published text, as `text`."""
+    view = {
         "id": c.id,
         "meeting_id": c.meeting_id,  # type: ignore[attr-defined]
         "agenda_item_id": c.agenda_item_id,  # type: ignore[attr-defined]
-        "text": c.text,
-        "updated_by": c.updated_by_id,  # type: ignore[attr-defined]
-        "updated_at": c.updated_at,
+        "text": c.text if draft else c.published_text,
         "published_at": c.published_at,
     }
+    if draft:  # who edited the draft, and when, is staff business too
+        view.update(
+            updated_by=c.updated_by_id, updated_at=c.updated_at, published_text=c.published_text
+        )  # type: ignore[attr-defined]
+    return view
 
 
 async def conclusions_of(meeting: Meeting, *, drafts: bool) -> list[dict[str, Any]]:
-    """In agenda order, the overall one last. Drafts (unpublished) only for staff."""
+    """In agenda order, the overall one last. Drafts only for staff; others see what was
+    published."""
     rows = await Conclusion.filter(meeting=meeting)
     if not drafts:
-        rows = [c for c in rows if c.published_at is not None]
+        rows = [c for c in rows if c.published_text is not None]
     order = {
         iid: pos
         for iid, pos in await AgendaItem.filter(meeting=meeting).values_list("id", "position")
     }
     rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))  # type: ignore[attr-defined]
-    return [conclusion_view(c) for c in rows]
+    return [conclusion_view(c, draft=drafts) for c in rows]
 
 
 @snapshot_part("conclusions")
@@ -79,11 +85,16 @@ async def save(ctx: Context, p: ConclusionSave) -> dict[str, Any]:
     if m.status == MeetingStatus.CANCELLED:
         raise conflict("Cuộc họp đã huỷ")
     if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
-        raise invalid("Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item")
+        raise invalid(
+            "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
+        )
     c = await Conclusion.get_or_none(meeting=m, agenda_item_id=p.agenda_item_id)
     if c is None:
         c = await Conclusion.create(
-            meeting=m, agenda_item_id=p.agenda_item_id, text=p.text, updated_by=ctx.user,
+            meeting=m,
+            agenda_item_id=p.agenda_item_id,
+            text=p.text,
+            updated_by=ctx.user,
             updated_at=ctx.now,
         )
     else:
@@ -168,16 +179,30 @@ async def publish(ctx: Context, p: MeetingId) -> dict[str, Any]:
     now = ctx.now
     for c in rows:
         c.published_at = now
-        await c.save(update_fields=["published_at"])
+        c.published_text = c.text
+        await c.save(update_fields=["published_at", "published_text"])
         ctx.push("conclusion:updated", conclusion_view(c), to="staff")
     await Audit.create(
-        actor=ctx.user, action="conclusion:publish", target=f"meeting:{m.id}", at=now,
+        actor=ctx.user,
+        action="conclusion:publish",
+        target=f"meeting:{m.id}",
+        at=now,
         detail={"document_id": doc.id, "number": number, "signed": signer is not None},
     )
-    users = await Participant.filter(meeting=m).exclude(response=Response.DELEGATED).values_list(
-        "user_id", flat=True
+    users = (
+        await Participant.filter(meeting=m)
+        .exclude(response=Response.DELEGATED)
+        .values_list("user_id", flat=True)
     )
     await ctx.notify(users, "conclusion", f"Thông báo kết luận cuộc họp: {m.title} ({number})")
-    result = {"document_id": doc.id, "published_at": now, "number": number, "signed": signer is not None}
-    ctx.push("conclusion:published", result)
+    result = {
+        "document_id": doc.id,
+        "published_at": now,
+        "number": number,
+        "signed": signer is not None,
+    }
+    # Everyone's list of published conclusions comes with the push (non-staff get no drafts).
+    ctx.push(
+        "conclusion:published", {**result, "conclusions": await conclusions_of(m, drafts=False)}
+    )
     return result

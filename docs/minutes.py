@@ -97,12 +97,15 @@ async def build_minutes(ctx: Context) -> Minutes:
     order = {i.id: i.position for i in items}
     rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))  # type: ignore[attr-defined]
     for c in rows:
-        if not c.text.strip() or (c.published_at is None and not ctx.is_staff):
+        # Participants read what was published; staff read the draft, marked when it is not
+        # (or no longer) what was published.
+        text = (c.text if ctx.is_staff else c.published_text) or ""
+        if not text.strip():
             continue
         title = titles.get(c.agenda_item_id, "")  # type: ignore[attr-defined]
-        if c.published_at is None:
+        if ctx.is_staff and c.text != c.published_text:
             title = f"{title or 'Kết luận chung'} (dự thảo)"
-        conclusions.append((title, c.text.strip()))
+        conclusions.append((title, text.strip()))
     secretaries = [p.user.full_name for p in parts if p.role == Role.SECRETARY]
     return Minutes(
         issuing_body=settings.issuing_body,

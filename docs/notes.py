@@ -54,7 +54,8 @@ async def save(ctx: Context, p: NoteSave) -> dict[str, Any]:
             note.updated_at = ctx.now
             await note.save()
         out = {**note_view(note), "deleted": False}
-    ctx.push_user(ctx.user.id, "note:saved", out)
+    assert ctx.meeting is not None
+    ctx.push_user(ctx.user.id, "note:saved", {"meeting_id": ctx.meeting.id, **out})
     return out
 
 

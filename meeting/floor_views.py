@@ -200,6 +200,13 @@ def push_poll(ctx: Context, public: dict[str, Any], staff: dict[str, Any] | None
         ctx.push("poll:state", staff, to="staff")
 
 
+async def push_live_polls(ctx: Context) -> None:
+    """Who may vote follows who is present: after a change of participants or attendance,
+    the draft and open polls are pushed again (their `eligible` moved)."""
+    for poll in await Poll.filter(meeting=ctx.meeting, status__in=["draft", "open"]).order_by("id"):
+        push_poll(ctx, await poll_view(poll, staff=False), await poll_view(poll, staff=True))
+
+
 async def polls_of(meeting: Meeting, *, staff: bool) -> list[dict[str, Any]]:
     polls = await Poll.filter(meeting=meeting).order_by("id")
     return [await poll_view(p, staff=staff) for p in polls]

@@ -332,6 +332,9 @@ class Conclusion(Model):
     )
     updated_at = fields.DatetimeField()
     published_at = fields.DatetimeField(null=True)
+    # What the published notice says. Kept apart from `text`, the draft secretaries go on
+    # editing, so that participants never see an unpublished change.
+    published_text = fields.TextField(null=True)
 
     class Meta:
         table = "conclusion"

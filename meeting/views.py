@@ -92,8 +92,16 @@ async def participants_payload(meeting: Meeting, settings: Settings) -> dict[str
     }
 
 
-def push_participants(ctx: Context, payload: dict[str, Any]) -> None:
+async def push_participants(ctx: Context) -> dict[str, Any]:
+    """Push `participants:updated` — and the polls whose eligible count follows attendance —
+    as part of the current change. Returns the payload (actions answer with it)."""
+    from meeting.floor_views import push_live_polls  # polls sit on top of participants
+
+    assert ctx.meeting is not None
+    payload = await participants_payload(ctx.meeting, ctx.server.settings)
     ctx.push("participants:updated", payload)
+    await push_live_polls(ctx)
+    return payload
 
 
 async def push_meeting(ctx: Context) -> None:

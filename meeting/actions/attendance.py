@@ -5,7 +5,7 @@ from __future__ import annotations
 from meeting.errors import conflict, not_found
 from meeting.hub import STAFF, Context, Payload, action
 from meeting.models import MeetingStatus, Participant
-from meeting.views import participants_payload
+from meeting.views import push_participants
 
 
 class AttendanceMark(Payload):
@@ -26,6 +26,4 @@ async def mark(ctx: Context, p: AttendanceMark) -> dict:
     seat.present = p.present
     seat.checked_in_at = ctx.now if p.present else None
     await seat.save()
-    payload = await participants_payload(m, ctx.server.settings)
-    ctx.push("participants:updated", payload)
-    return payload
+    return await push_participants(ctx)

@@ -23,7 +23,7 @@ from meeting.models import (
     Role,
     User,
 )
-from meeting.views import agenda_items, meeting_view, participants_payload, push_meeting
+from meeting.views import agenda_items, meeting_view, push_meeting, push_participants
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 LIVE = (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS)
@@ -142,7 +142,7 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
         else:
             seat.role = Role.CHAIR
             await seat.save()
-        ctx.push("participants:updated", await participants_payload(m, ctx.server.settings))
+        await push_participants(ctx)
     moved = any(
         key in fields and fields[key] != getattr(m, key)
         for key in ("starts_at", "ends_at", "location")
@@ -263,7 +263,7 @@ async def join(ctx: Context, p: MeetingId) -> dict:
         seat.present = True
         seat.checked_in_at = ctx.now
         await seat.save()
-        ctx.push("participants:updated", await participants_payload(m, ctx.server.settings))
+        await push_participants(ctx)
     if ctx.sid is not None:
         # Joined before the commit, so this socket also gets this action's own pushes.
         await ctx.server.sio.enter_room(ctx.sid, meeting_room(m.id))

@@ -11,7 +11,7 @@ from meeting.errors import conflict, invalid, not_found
 from meeting.hub import STAFF, Context, Payload, action
 from meeting.identity import unit_and_descendants
 from meeting.models import EVERY_ROLE, MeetingStatus, Participant, Response, Role, User
-from meeting.views import participants_payload
+from meeting.views import participants_payload, push_participants
 
 
 class ParticipantAdd(Payload):
@@ -62,11 +62,12 @@ async def add(ctx: Context, p: ParticipantAdd) -> dict:
     new = sorted(wanted - already)  # someone already invited keeps their role
     for uid in new:
         await Participant.create(meeting=m, user_id=uid, role=p.role, invited_at=ctx.now)
-    payload = await participants_payload(m, ctx.server.settings)
     if new:
-        ctx.push("participants:updated", payload)
+        payload = await push_participants(ctx)
         if m.status in LIVE:
             await ctx.notify(new, "invitation", f"Giấy mời họp: {m.title} — {when_where(m)}")
+    else:
+        payload = await participants_payload(m, ctx.server.settings)
     return {"added": new, **payload}
 
 
@@ -80,8 +81,7 @@ async def remove(ctx: Context, p: ParticipantRemove) -> dict:
     if seat.role == Role.CHAIR:
         raise conflict("Không thể bỏ người chủ trì; hãy đổi chủ trì trước")
     await seat.delete()
-    payload = await participants_payload(m, ctx.server.settings)
-    ctx.push("participants:updated", payload)
+    payload = await push_participants(ctx)
     # Their sockets, on whichever process, stop receiving the meeting's pushes.
     ctx.after_commit(lambda: ctx.server.fanout.leave_meeting(m.id, p.user_id))
     if m.status in LIVE:
@@ -140,6 +140,4 @@ async def respond(ctx: Context, p: InvitationRespond) -> dict:
             "invitation",
             f"{ctx.user.full_name} cử bạn dự họp thay: {m.title} — {when_where(m)}",
         )
-    payload = await participants_payload(m, ctx.server.settings)
-    ctx.push("participants:updated", payload)
-    return payload
+    return await push_participants(ctx)

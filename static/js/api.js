@@ -155,9 +155,13 @@ export function applyPush(state, event, data) {
     case "conclusion:updated":
       state.conclusions = upsert(state.conclusions, body, conclusionId);
       break;
-    case "conclusion:published":
-      state.conclusion_published = body;
+    case "conclusion:published": {
+      const { conclusions, ...published } = body;
+      state.conclusion_published = published;
+      // Staff keep their drafts (conclusion:updated); everyone else sees what was published.
+      if (!["chair", "secretary"].includes(state.my_role)) state.conclusions = conclusions;
       break;
+    }
     default:
       state[event] = body;
   }

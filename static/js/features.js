@@ -36,5 +36,6 @@
 
 import floorPanels from "./floor/index.js";
 import documents from "./docs/index.js";
+import halls from "./rtc/halls.js";
 
-export const features = [documents, ...floorPanels];
+export const features = [documents, ...floorPanels, halls];

@@ -4,6 +4,7 @@
 //
 // Open as /static/hall.html?meeting=ID once signed in as the point's user.
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
+import { createViewer } from "/static/js/docs/viewer.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -27,7 +28,42 @@ function nameOf(userId) {
 }
 
 function mainUser(state) {
-  return state?.["rtc:main"]?.user_id ?? state?.rtc?.main ?? null;
+  // The latest rtc:main push (user_id may be null: nobody connected), else the snapshot's.
+  if (state?.["rtc:main"] && "user_id" in state["rtc:main"]) return state["rtc:main"].user_id ?? null;
+  return state?.rtc?.main ?? null;
+}
+
+// The presented page, drawn by the documents panel's pdf.js viewer (docs/viewer.js) from
+// /api/documents/{id}/file with this kiosk's session cookie; hidden when nothing is presented.
+let viewer = null;
+let shownKey = null;
+
+function showPresented(state) {
+  const presented = state.presented && state.presented.document_id ? state.presented : null;
+  const box = $("document");
+  const key = presented ? `${presented.document_id}:${presented.page}` : null;
+  if (presented) {
+    const d = (state.documents || []).find((x) => x.id === presented.document_id);
+    $("doc-caption").textContent = `${d ? d.title : "Tài liệu"} — trang ${presented.page}${d?.pages ? `/${d.pages}` : ""}`;
+  }
+  if (key === shownKey) return;
+  shownKey = key;
+  if (!presented) {
+    box.hidden = true;
+    delete box.dataset.documentId;
+    viewer?.close();
+    return;
+  }
+  box.hidden = false; // before drawing: the page is fitted to the box's width
+  box.dataset.documentId = String(presented.document_id);
+  if (!viewer) viewer = createViewer($("doc-page"));
+  const d = (state.documents || []).find((x) => x.id === presented.document_id);
+  const url = d?.url || `/api/documents/${presented.document_id}/file`;
+  viewer.open(url, presented.page).catch((err) => {
+    if (shownKey !== key) return; // a later page replaced this one while it loaded
+    console.error("document", err);
+    $("doc-caption").textContent = "Không mở được tài liệu đang trình chiếu";
+  });
 }
 
 function render(state) {
@@ -35,13 +71,7 @@ function render(state) {
   $("title").textContent = state.title || "";
   const speaker = state.floor?.speaker;
   $("speaker").textContent = nameOf(speaker ? speaker.user_id : mainUser(state));
-  const presented = state.presented;
-  const doc = $("document");
-  doc.hidden = !presented;
-  if (presented) {
-    const d = (state.documents || []).find((x) => x.id === presented.document_id);
-    doc.textContent = `${d ? d.title : "Tài liệu"} — trang ${presented.page}`;
-  }
+  showPresented(state);
   const mine = (state.floor?.queue || []).some((q) => q.user_id === state.me_id);
   $("request").textContent = mine ? "Đã đăng ký phát biểu" : "Đăng ký phát biểu";
 }

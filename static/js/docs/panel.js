@@ -57,6 +57,11 @@ export default {
     let follow = stored === null ? role !== "chair" : stored === "1";
     let openDoc = null; // the document shown in the viewer
     let notes = new Map(); // page -> note, for openDoc
+    // The note box is about one page (noteKey = "doc:page"). It is refilled only when the page
+    // changes — never on a redraw of the same page (a resize, which a tablet's on-screen keyboard
+    // causes, a zoom, a push) — and what was typed but not saved is kept per page.
+    let noteKey = null;
+    const drafts = new Map(); // "doc:page" -> unsaved text
     let lastPresented = null;
     let maxUploadMb = null;
 
@@ -73,6 +78,14 @@ export default {
     const noteText = h("textarea.docs-note-text", { rows: 4, maxlength: 20000, placeholder: t("Ghi chú riêng cho trang này (chỉ mình bạn thấy)", "Private note for this page (only you see it)") });
     const noteList = h("ul.docs-note-list");
     const noteSave = h("button", { type: "button" }, t("Lưu ghi chú", "Save note"));
+    const noteHead = h("span.docs-note-head", t("Ghi chú của tôi", "My notes"));
+    function stashDraft() {
+      if (!noteKey) return;
+      const page = Number(noteKey.split(":")[1]);
+      const saved = notes.get(page)?.text ?? "";
+      if (noteText.value !== saved) drafts.set(noteKey, noteText.value);
+      else drafts.delete(noteKey);
+    }
     const viewerEl = h("div.docs-viewer", { "data-testid": "viewer" });
     const viewerCard = h("div.docs-viewer-card", { hidden: true },
       h("div.docs-toolbar",
@@ -92,7 +105,7 @@ export default {
         presentBtn, stopBtn),
       viewerEl,
       h("details.docs-notes",
-        h("summary", t("Ghi chú của tôi", "My notes")),
+        h("summary", noteHead),
         noteText,
         h("div.action-bar", noteSave),
         noteList));
@@ -103,8 +116,14 @@ export default {
         pageInput.value = String(page);
         pageInput.max = String(pages);
         pageCount.textContent = `/ ${pages}`;
-        const n = notes.get(page);
-        noteText.value = n ? n.text : "";
+        const key = openDoc ? `${openDoc.id}:${page}` : null;
+        if (key !== noteKey) {
+          stashDraft();
+          noteKey = key;
+          const n = notes.get(page);
+          noteText.value = drafts.get(key) ?? (n ? n.text : "");
+          noteHead.textContent = t(`Ghi chú của tôi — trang ${page}`, `My notes — page ${page}`);
+        }
         drawPresentControls(ctx.state());
       },
     });
@@ -123,7 +142,11 @@ export default {
       viewerCard.hidden = false;
       viewerCard.dataset.documentId = String(doc.id);
       titleEl.textContent = doc.title;
-      if (changed) loadNotes(doc);
+      if (changed) {
+        stashDraft();
+        noteKey = null; // the notes of the new document are shown when its page is drawn
+        loadNotes(doc);
+      }
       try {
         await viewer.open(doc.url, page);
       } catch (err) {
@@ -132,6 +155,8 @@ export default {
     }
 
     function closeViewer() {
+      stashDraft();
+      noteKey = null;
       openDoc = null;
       viewer.close();
       viewerCard.hidden = true;
@@ -146,7 +171,7 @@ export default {
         if (!openDoc || openDoc.id !== doc.id) return;
         notes = new Map(list.map((n) => [n.page, n]));
         const cur = notes.get(viewer.page());
-        if (cur && !noteText.value) noteText.value = cur.text;
+        if (cur && !noteText.value && !drafts.has(noteKey)) noteText.value = cur.text;
         drawNotes();
       } catch (err) { showError(err); }
     }
@@ -160,9 +185,12 @@ export default {
 
     noteSave.addEventListener("click", () => busy(noteSave, async () => {
       if (!openDoc) return;
-      const page = viewer.page() || 1;
-      const saved = await ctx.call("note:save", { document_id: openDoc.id, page, text: noteText.value });
+      const key = noteKey || `${openDoc.id}:${viewer.page() || 1}`;
+      const page = Number(key.split(":")[1]);
+      const text = noteText.value;
+      const saved = await ctx.call("note:save", { document_id: openDoc.id, page, text });
       if (saved.deleted) notes.delete(page); else notes.set(page, saved);
+      if (drafts.get(key) === text || noteKey === key) drafts.delete(key);
       drawNotes();
       ctx.toast(t("Đã lưu ghi chú", "Note saved"));
     }));
@@ -196,7 +224,13 @@ export default {
       ctx.call("document:present", { meeting_id: ctx.meetingId, document_id: null })));
 
     function showOurTab() {
-      // Following means seeing it: bring the documents tab forward (the screen's tab button).
+      // Following means seeing it: bring the documents tab forward (the screen's tab button) —
+      // but not from under someone typing elsewhere (an opinion, a conclusion): the viewer
+      // follows all the same, and the tab is one touch away.
+      const a = document.activeElement;
+      const typing = a && (a.tagName === "TEXTAREA" || a.isContentEditable
+        || (a.tagName === "INPUT" && !["checkbox", "radio", "button", "submit", "file", "range"].includes(a.type)));
+      if (typing && !el.contains(a)) return;
       const tab = document.getElementById("tab-documents");
       if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
     }

@@ -83,9 +83,12 @@ export default {
     let askKey = null;
     function drawAsk(state) {
       const floor = state.floor || { queue: [] };
-      // Redrawn only when what it shows changes, so typing a topic is not interrupted.
+      // Redrawn only when what it shows changes, so typing a topic is not interrupted: it
+      // depends on my own request only (someone else's request must not move the topic input).
+      const mineAt = floor.queue.findIndex((q) => q.user_id === me);
+      const mine = mineAt >= 0 ? floor.queue[mineAt] : null;
       const key = JSON.stringify([state.status, floor.speaker?.user_id === me,
-        floor.queue.map((q) => [q.request_id, q.user_id === me])]);
+        mine ? [mine.request_id, mineAt, mine.topic] : null]);
       if (key === askKey) return;
       askKey = key;
       if (!REQUESTERS.includes(role) || state.status !== "in_progress") return fill(askBox);
@@ -110,27 +113,44 @@ export default {
     }
 
     // ---- the chair's console ------------------------------------------------------------------
+    // The console's frame and its time-limit <select> are made once: redrawing them on every
+    // push would take the focus (and an open list of choices) away from the chair.
+    let consoleParts = null;
     function drawConsole(state) {
       if (!isStaff) return fill(consoleBox);
       const floor = state.floor || { speaker: null, queue: [] };
       const item = (state.agenda || []).find((i) => i.active);
       const sp = floor.speaker;
-      const limitSelect = h("select", { "aria-label": t("Thời gian phát biểu", "Time limit"),
-        onchange: (e) => { limit = Number(e.target.value); localStorage.setItem("floor:limit", String(limit)); } },
-        LIMITS.map((s) => h("option", { value: s, selected: s === limit },
-          s ? t(`${s / 60} phút`, `${s / 60} min`) : t("Không giới hạn", "No limit"))));
-      fill(consoleBox, h("div.card",
-        h("h2", isChair ? t("Điều hành phiên họp", "Chair's console") : t("Danh sách phát biểu", "Speakers")),
-        h("p", t("Nội dung đang thảo luận: ", "Under discussion: "),
-          h("span.floor-active-item", item ? item.title : t("(chưa chọn)", "(none)"))),
+      if (!consoleParts) {
+        const limitSelect = h("select", { "aria-label": t("Thời gian phát biểu", "Time limit"),
+          onchange: (e) => { limit = Number(e.target.value); localStorage.setItem("floor:limit", String(limit)); } },
+          LIMITS.map((s) => h("option", { value: s, selected: s === limit },
+            s ? t(`${s / 60} phút`, `${s / 60} min`) : t("Không giới hạn", "No limit"))));
+        consoleParts = {
+          item: h("span.floor-active-item"),
+          speaker: h("div.floor-console-speaker"),
+          queueTitle: h("span"),
+          limit: h("span", { hidden: true }, " ", limitSelect),
+          queue: h("div.floor-console-queue"),
+        };
+        fill(consoleBox, h("div.card",
+          h("h2", isChair ? t("Điều hành phiên họp", "Chair's console") : t("Danh sách phát biểu", "Speakers")),
+          h("p", t("Nội dung đang thảo luận: ", "Under discussion: "), consoleParts.item),
+          consoleParts.speaker,
+          h("h3", consoleParts.queueTitle, isChair ? consoleParts.limit : null),
+          consoleParts.queue));
+      }
+      consoleParts.item.textContent = item ? item.title : t("(chưa chọn)", "(none)");
+      consoleParts.queueTitle.textContent = t(`Đăng ký phát biểu (${floor.queue.length})`, `Queue (${floor.queue.length})`);
+      consoleParts.limit.hidden = !floor.queue.length;
+      fill(consoleParts.speaker,
         sp ? h("div.floor-speaker", { "data-testid": "console-speaker" },
           h("span.who", sp.full_name || nameOf(state, sp.user_id)),
           timer(sp),
           isChair ? h("button.danger", { type: "button", onclick: (e) => call(e.currentTarget, "floor:end", { meeting_id: ctx.meetingId }) },
             t("Kết thúc", "End")) : null)
-          : h("p.muted", t("Chưa có ai phát biểu", "Nobody has the floor")),
-        h("h3", t(`Đăng ký phát biểu (${floor.queue.length})`, `Queue (${floor.queue.length})`),
-          isChair && floor.queue.length ? h("span", " ", limitSelect) : null),
+          : h("p.muted", t("Chưa có ai phát biểu", "Nobody has the floor")));
+      fill(consoleParts.queue,
         floor.queue.length ? h("ol.floor-queue", floor.queue.map((q, i) => h("li", { "data-request-id": q.request_id },
           h("span.n", `${i + 1}.`),
           h("span.who", h("strong", q.full_name || nameOf(state, q.user_id)), q.topic ? h("span.muted", ` — ${q.topic}`) : null),
@@ -139,7 +159,7 @@ export default {
           t("Cho phát biểu", "Grant")) : null,
           isChair ? h("button.danger", { type: "button", onclick: (e) => call(e.currentTarget, "floor:reject", { request_id: q.request_id }) },
             t("Từ chối", "Reject")) : null)))
-          : h("p.muted", t("Chưa có ai đăng ký", "No requests"))));
+          : h("p.muted", t("Chưa có ai đăng ký", "No requests")));
     }
 
     // ---- votes ----------------------------------------------------------------------------------
@@ -198,13 +218,15 @@ export default {
         isChair && poll.status === "open" ? h("button.danger", { type: "button", onclick: (e) => call(e.currentTarget, "poll:close", { poll_id: poll.poll_id }) }, t("Kết thúc biểu quyết", "Close")) : null);
     }
 
+    // The card and the staff's "new vote" form are made once; only the polls are redrawn (moving
+    // the form on every push took the focus from whoever was typing a question).
+    const pollList = h("div.poll-list");
+    fill(voteBox, h("div.card", h("h2", t("Biểu quyết", "Votes")), pollList, isStaff ? createForm : null));
     function drawVotes(state) {
       const polls = state.polls || [];
       const shown = isStaff ? polls : polls.filter((p) => p.status !== "draft");
-      fill(voteBox, h("div.card",
-        h("h2", t("Biểu quyết", "Votes")),
-        shown.length ? shown.slice().reverse().map(pollCard) : h("p.muted", t("Chưa có biểu quyết", "No votes yet")),
-        isStaff && state.status !== "ended" && state.status !== "cancelled" ? createForm : null));
+      fill(pollList, shown.length ? shown.slice().reverse().map(pollCard) : h("p.muted", t("Chưa có biểu quyết", "No votes yet")));
+      createForm.hidden = !(isStaff && state.status !== "ended" && state.status !== "cancelled");
     }
 
     // ---- opinions -------------------------------------------------------------------------------

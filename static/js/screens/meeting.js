@@ -22,6 +22,7 @@ export function mount(el, { user, params, navigate }) {
   const actions = h("div.meeting-actions");
   const invitation = h("div.invitation-slot");
   const summary = h("div.summary-slot");
+  const kiosk = h("div.kiosk-slot");
   const tabBar = h("div.tabs", { role: "tablist" });
   const panels = h("div.tab-panels");
   fill(el, h("section.meeting", { "data-meeting-id": meetingId },
@@ -110,7 +111,15 @@ export function mount(el, { user, params, navigate }) {
   live.ready.then((state) => {
     shown = true;
     window.dispatchEvent(new CustomEvent("hop:meeting-open", { detail: meetingId }));
-    fill(el.querySelector("section.meeting"), head, actions, invitation, summary, tabBar, panels);
+    fill(el.querySelector("section.meeting"), head, actions, kiosk, invitation, summary, tabBar, panels);
+    if (state.my_role === "point") {
+      // A connection point runs the meeting on its hall's screen (the kiosk, static/hall.html).
+      fill(kiosk, h("div.card.kiosk-open",
+        h("p", t("Màn hình điểm cầu: hình ảnh chính toàn màn hình, tài liệu đang trình chiếu, đăng ký phát biểu, camera và micro.",
+          "The hall's screen: the main stream full-screen, the presented document, request to speak, camera and microphone.")),
+        h("a.button.primary.big", { href: `/static/hall.html?meeting=${meetingId}`, "data-testid": "open-kiosk" },
+          t("Mở màn hình điểm cầu", "Open the hall screen"))));
+    }
     for (const tab of tabs) addTab(tab.id, tab.label);
     mountFeatures(state);
     selectTab(tabEls.has(lastTab) ? lastTab : "agenda");
