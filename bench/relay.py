@@ -3,6 +3,11 @@ receivers in separate processes, the server in a process of its own whose CPU is
 
     python bench/relay.py            # full sweep (minutes), for the closing note
     python bench/relay.py --small    # CI: a few sizes, under ~2 minutes
+    python bench/relay.py --workers 2   # also the same sweep with peers in 2 media workers
+
+With ``--workers N`` the forwarding sweep runs twice in the same run: every peer in the server
+process, then peers spread over N worker processes (rtc_workers=N); server CPU is then the sum
+of the main process and its workers, and each process's share is printed.
 
 For each N it prints the server's CPU, the video frames/s delivered to the worst and the median
 receiver against the source's, packets/s, the server's memory and its CPU per forwarded packet;
@@ -91,6 +96,8 @@ class Step:
     receivers_cpu: float
     decoded_fps: float
     machine_busy: float  # fraction of all cores
+    processes_cpu: list[float]  # the server's processes: main, then its media workers (cores)
+    server_drops: float  # frames/s the server's tracks dropped (lagging receivers, key frame waits)
 
     @property
     def holds(self) -> bool:
@@ -101,26 +108,33 @@ class Step:
         return self.server_cpu / self.packets_s * 1e6 if self.packets_s else 0.0
 
     def line(self) -> str:
+        split = ""
+        if len(self.processes_cpu) > 1:
+            main, *workers = (f"{c * 100:.0f}" for c in self.processes_cpu)
+            split = f"(main {main} + workers {'/'.join(workers)} %)  "
         return (
-            f"{self.mode:8} N={self.n:4}  server CPU {self.server_cpu * 100:6.1f} %  "
+            f"{self.mode:8} N={self.n:4}  server CPU {self.server_cpu * 100:6.1f} %  {split}"
             f"fps worst/median {self.worst_fps:5.1f}/{self.median_fps:5.1f} of {self.source_fps:4.1f}  "
             f"{self.packets_s:8.0f} pkt/s  {self.us_per_packet:5.1f} µs/pkt  "
             f"RSS {self.rss_mb:6.1f} MB  receivers CPU {self.receivers_cpu * 100:5.1f} %  "
-            f"sample decoded {self.decoded_fps:4.1f} fps  machine busy {self.machine_busy * 100:3.0f} %  "
+            f"sample decoded {self.decoded_fps:4.1f} fps  server drops {self.server_drops:5.0f}/s  "
+            f"machine busy {self.machine_busy * 100:3.0f} %  "
             f"{'ok' if self.holds else 'BELOW 95 %'}"
         )
 
 
 class Bench:
-    def __init__(self, mode: str, receiver_procs: int) -> None:
-        self.mode = mode
-        self.server = Child(relay_server.serve, mode)
+    def __init__(self, mode: str, receiver_procs: int, workers: int = 0) -> None:
+        self.mode = f"fwd-{workers}w" if workers else mode
+        self.server = Child(relay_server.serve, mode, workers)
+        self.server_pids: list[int] = []
         self.receivers = [Child(relay_receivers.run) for _ in range(receiver_procs)]
         self.per_proc = [0] * receiver_procs
         self.publisher = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.video, self.audio = video_track(), audio_track()
 
     async def start(self) -> None:
+        self.server_pids = await self.server.call("pids")
         self.publisher.addTransceiver(self.video, direction="sendonly")
         self.publisher.addTransceiver(self.audio, direction="sendonly")
         use_host_addresses(self.publisher, ["127.0.0.1"])
@@ -155,15 +169,17 @@ class Bench:
         return counts
 
     async def measure(self, n: int, window: float) -> Step:
-        pid = self.server.process.pid
+        pids = self.server_pids
         rpids = [c.process.pid for c in self.receivers]
         await asyncio.sleep(1.0)  # settle after the joins
-        cpu0, rcpu0, t0 = cpu_seconds(pid), sum(map(cpu_seconds, rpids)), time.monotonic()
+        cpu0, rcpu0, t0 = [*map(cpu_seconds, pids)], sum(map(cpu_seconds, rpids)), time.monotonic()
         busy0, total0 = machine_busy()
         sent0, before = self.video.frames_sent, await self.receiver_counts()
+        dropped0 = (await self.server.call("counters"))["dropped"]
         await asyncio.sleep(window)
         after = await self.receiver_counts()
-        cpu1, rcpu1, t1 = cpu_seconds(pid), sum(map(cpu_seconds, rpids)), time.monotonic()
+        dropped1 = (await self.server.call("counters"))["dropped"]
+        cpu1, rcpu1, t1 = [*map(cpu_seconds, pids)], sum(map(cpu_seconds, rpids)), time.monotonic()
         busy1, total1 = machine_busy()
         elapsed = t1 - t0
         fps = [
@@ -175,18 +191,21 @@ class Bench:
             for a, b in zip(after, before, strict=True)
         )
         decoded = (after[0]["decoded"] - before[0]["decoded"]) / elapsed
+        processes = [(b - a) / elapsed for a, b in zip(cpu0, cpu1, strict=True)]
         return Step(
             mode=self.mode,
             n=n,
-            server_cpu=(cpu1 - cpu0) / elapsed,
+            server_cpu=sum(processes),
             source_fps=(self.video.frames_sent - sent0) / elapsed,
             worst_fps=min(fps),
             median_fps=statistics.median(fps),
             packets_s=packets / elapsed,
-            rss_mb=rss_mb(pid),
             receivers_cpu=(rcpu1 - rcpu0) / elapsed,
             decoded_fps=decoded,
             machine_busy=(busy1 - busy0) / max(total1 - total0, 1),
+            processes_cpu=processes,
+            server_drops=(dropped1 - dropped0) / elapsed,
+            rss_mb=sum(map(rss_mb, pids)),
         )
 
     async def stop(self) -> None:
@@ -195,8 +214,10 @@ class Bench:
             await child.stop()
 
 
-async def sweep(mode: str, sizes: list[int], window: float, procs: int) -> list[Step]:
-    bench = Bench(mode, procs)
+async def sweep(
+    mode: str, sizes: list[int], window: float, procs: int, workers: int = 0
+) -> list[Step]:
+    bench = Bench(mode, procs, workers)
     steps: list[Step] = []
     try:
         await bench.start()
@@ -212,39 +233,61 @@ async def sweep(mode: str, sizes: list[int], window: float, procs: int) -> list[
     return steps
 
 
-def report(forward: list[Step], stock: list[Step]) -> None:
-    held = [s for s in forward if s.holds]
+def summary(steps: list[Step]) -> Step | None:
+    """Prints one forwarding sweep's figures; returns its largest N that held."""
+    held = [s for s in steps if s.holds]
     best = max(held, key=lambda s: s.n) if held else None
-    failed = [s for s in forward if not s.holds]
-    if failed and failed[0].machine_busy > 0.9 and failed[0].server_cpu < 0.9:
+    failed = [s for s in steps if not s.holds]
+    if failed and failed[0].machine_busy > 0.9 and max(failed[0].processes_cpu) < 0.9:
         print(
-            f"note: at N={failed[0].n} the machine was {failed[0].machine_busy * 100:.0f} % busy "
-            f"while the server used {failed[0].server_cpu * 100:.0f} % of a core: the limit was "
-            "the machine (receivers, other processes), not the relay"
+            f"note ({failed[0].mode}): at N={failed[0].n} the machine was "
+            f"{failed[0].machine_busy * 100:.0f} % busy while no server process used more than "
+            f"{max(failed[0].processes_cpu) * 100:.0f} % of a core: the limit was the machine "
+            "(receivers, other processes), not the relay"
         )
-    print()
-    print(
-        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
-    )
     if best is None:
-        print("forwarding: no N kept >= 95 % of source frames")
-        return
+        print(f"{steps[0].mode if steps else 'forwarding'}: no N kept >= 95 % of source frames")
+        return None
     per_rx = best.server_cpu / best.n
     print(
-        f"forwarding: largest N keeping >= 95 % of source frames at every receiver: {best.n} "
-        f"(server {best.server_cpu * 100:.0f} % of a core, {best.us_per_packet:.1f} µs/packet "
-        f"all in, {per_rx * 100:.2f} % of a core per receiver)"
+        f"{best.mode}: largest N keeping >= 95 % of source frames at every receiver: {best.n} "
+        f"(server {best.server_cpu * 100:.0f} % of a core in all, {best.us_per_packet:.1f} "
+        f"µs/packet all in, {per_rx * 100:.2f} % of a core per receiver)"
     )
     first, last = held[0], best
     if last.packets_s > first.packets_s:
         marginal = (last.server_cpu - first.server_cpu) / (last.packets_s - first.packets_s)
         print(
-            f"marginal cost between N={first.n} and N={last.n}: {marginal * 1e6:.1f} µs of server "
-            f"CPU per forwarded packet (video+audio), {1 / marginal:.0f} packets/s per core"
+            f"  marginal cost between N={first.n} and N={last.n}: {marginal * 1e6:.1f} µs of "
+            f"server CPU per forwarded packet (video+audio), {1 / marginal:.0f} packets/s per core"
         )
+    return best
+
+
+def report(sweeps: list[list[Step]], stock: list[Step]) -> None:
+    print()
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}"
+    )
+    bests = [summary(steps) for steps in sweeps]
+    if len(sweeps) > 1:
+        # the same sizes, side by side: what the workers cost and what they spread
+        by_n = [{s.n: s for s in steps} for steps in sweeps]
+        for n in sorted(set.intersection(*(set(d) for d in by_n))):
+            print(
+                f"  N={n:4}: "
+                + "  vs  ".join(
+                    f"{d[n].mode} {d[n].server_cpu * 100:.0f} % "
+                    f"(busiest process {max(d[n].processes_cpu) * 100:.0f} %), "
+                    f"{d[n].us_per_packet:.1f} µs/pkt, worst {d[n].worst_fps:.1f} fps"
+                    for d in by_n
+                )
+            )
+    best = bests[0]
     stock_held = [s for s in stock if s.holds] or stock
-    if stock_held:
+    if best is not None and stock_held:
+        per_rx = best.server_cpu / best.n
         ref = max(stock_held, key=lambda s: s.n)
         stock_rx = ref.server_cpu / ref.n
         print(
@@ -252,7 +295,9 @@ def report(forward: list[Step], stock: list[Step]) -> None:
             f"{stock_rx * 100:.1f} % of a core per receiver"
             f"{'' if ref.holds else ' (already below 95 %)'}"
         )
-        print(f"ratio: forwarding costs {stock_rx / per_rx:.0f}x less CPU per receiver")
+        print(
+            f"ratio: forwarding ({best.mode}) costs {stock_rx / per_rx:.0f}x less CPU per receiver"
+        )
 
 
 async def main() -> None:
@@ -262,14 +307,19 @@ async def main() -> None:
     parser.add_argument("--stock-sizes", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--window", type=float)
     parser.add_argument("--procs", type=int, default=2, help="receiver processes")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="also run the sweep with N media worker processes"
+    )
     args = parser.parse_args()
     sizes = args.sizes or ([1, 4, 16] if args.small else [1, 8, 32, 64, 128, 192, 240, 320])
     stock_sizes = args.stock_sizes or ([1] if args.small else [1, 2, 3])
     window = args.window or (3.0 if args.small else 8.0)
     print(f"source: VP8 1280x720 at {FPS} fps ~1.5 Mbit/s + Opus 20 ms; window {window:.0f} s")
-    forward = await sweep("forward", sizes, window, args.procs)
+    sweeps = [await sweep("forward", sizes, window, args.procs)]
+    if args.workers:
+        sweeps.append(await sweep("forward", sizes, window, args.procs, args.workers))
     stock = await sweep("stock", stock_sizes, window, 1) if stock_sizes != [0] else []
-    report(forward, stock)
+    report(sweeps, stock)
 
 
 if __name__ == "__main__":

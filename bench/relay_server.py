@@ -1,10 +1,12 @@
 """The server side of bench/relay.py, run alone in its own process so its CPU can be measured:
-either the project's forwarding Room, or aiortc's stock MediaRelay (decode once, encode per
+either the project's forwarding Room (in this process, or with its peers spread over media
+worker processes: ``workers`` > 0), or aiortc's stock MediaRelay (decode once, encode per
 receiver) for comparison. Commands arrive over a multiprocessing pipe."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -14,30 +16,50 @@ from aiortc.mediastreams import MediaStreamTrack
 
 from rtc import Room, RtcSettings
 from rtc.aiortc_hooks import use_host_addresses
+from rtc.worker_room import WorkerRoom
+from rtc.workers import WorkerPool
 
 PUBLISHER = "publisher"
 HOSTS = ["127.0.0.1"]
 
 
 class ForwardingServer:
-    def __init__(self) -> None:
-        settings = RtcSettings(rtc_hosts=HOSTS, ice_timeout_s=120)
-        self.room = Room("bench", PUBLISHER, settings)
+    def __init__(self, workers: int = 0) -> None:
+        self.settings = RtcSettings(rtc_hosts=HOSTS, ice_timeout_s=120, rtc_workers=workers)
+        self.pool: WorkerPool | None = None
+        self.room: Room | WorkerRoom = Room("bench", PUBLISHER, self.settings)
+
+    async def start(self) -> None:
+        if self.settings.rtc_workers:
+            self.pool = WorkerPool(self.settings.rtc_workers, self.settings)
+            await self.pool.start()
+            self.room = WorkerRoom("bench", PUBLISHER, self.settings, self.pool)
 
     async def join(self, user_id: str, sdp: str) -> str:
         return await self.room.join(user_id, sdp)
 
-    def counters(self) -> dict[str, Any]:
-        tracks = [t for p in self.room.peers.values() for t in p.outputs.values()]
+    async def counters(self) -> dict[str, Any]:
+        if self.pool is not None:
+            parts = [await self.pool.call(i, "counters") for i in sorted(self.pool.workers)]
+            return {key: sum(p[key] for p in parts) for key in parts[0]}
+        room = self.room
+        assert isinstance(room, Room)
+        tracks = [t for p in room.peers.values() for t in p.outputs.values()]
         return {
-            "peers": len(self.room.peers),
-            "connected": sum(p.state == "connected" for p in self.room.peers.values()),
+            "peers": len(room.peers),
+            "connected": sum(p.state == "connected" for p in room.peers.values()),
             "forwarded": sum(t.forwarded for t in tracks),
             "dropped": sum(t.dropped for t in tracks),
         }
 
+    def pids(self) -> list[int]:
+        """This process first, then the media workers."""
+        return [os.getpid(), *(self.pool.pids() if self.pool is not None else [])]
+
     async def close(self) -> None:
         await self.room.close()
+        if self.pool is not None:
+            await self.pool.stop()
 
 
 class StockRelayServer:
@@ -59,29 +81,38 @@ class StockRelayServer:
         await pc.setLocalDescription(await pc.createAnswer())
         return pc.localDescription.sdp
 
-    def counters(self) -> dict[str, Any]:
+    async def start(self) -> None:
+        pass
+
+    async def counters(self) -> dict[str, Any]:
         connected = sum(pc.connectionState == "connected" for pc in self.pcs)
         return {"peers": len(self.pcs), "connected": connected, "forwarded": 0, "dropped": 0}
+
+    def pids(self) -> list[int]:
+        return [os.getpid()]
 
     async def close(self) -> None:
         for pc in self.pcs:
             await pc.close()
 
 
-async def _serve(conn: Connection, mode: str) -> None:
-    server = ForwardingServer() if mode == "forward" else StockRelayServer()
+async def _serve(conn: Connection, mode: str, workers: int) -> None:
+    server = ForwardingServer(workers) if mode == "forward" else StockRelayServer()
+    await server.start()
     loop = asyncio.get_running_loop()
     while True:
         command, argument = await loop.run_in_executor(None, conn.recv)
         if command == "join":
             conn.send([await server.join(user_id, sdp) for user_id, sdp in argument])
         elif command == "counters":
-            conn.send(server.counters())
+            conn.send(await server.counters())
+        elif command == "pids":
+            conn.send(server.pids())
         elif command == "quit":
             await server.close()
             conn.send(None)
             return
 
 
-def serve(conn: Connection, mode: str) -> None:
-    asyncio.run(_serve(conn, mode))
+def serve(conn: Connection, mode: str, workers: int = 0) -> None:
+    asyncio.run(_serve(conn, mode, workers))

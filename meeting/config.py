@@ -44,6 +44,11 @@ class Settings(BaseSettings):
 
     rtc_hosts: list[str] = Field(default_factory=list)
     rtc_ice_servers: list[str] = Field(default_factory=list)
+    # A hall not connected this long after its offer is dropped (and shown as failed).
+    rtc_ice_timeout_s: float = 20.0
+    # Media worker processes, each owning the peer connections of its halls; 0 = all in the
+    # server process (enough for ~240 halls of one 720p stream on one core).
+    rtc_workers: int = 0
 
     @field_validator("rtc_hosts", "rtc_ice_servers", mode="before")
     @classmethod

@@ -113,6 +113,20 @@ class Server:
         task.add_done_callback(_done)
         return task
 
+    async def _stop_pubsub(self) -> None:
+        """Stop python-socketio's Redis listener before closing its client: closed first, the
+        listener reconnects with a new client and outlives the server."""
+        manager = self.sio.manager
+        listener = getattr(manager, "thread", None) if self.sio.manager_initialized else None
+        if isinstance(listener, asyncio.Task) and not listener.done():
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+        client = getattr(manager, "redis", None)
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.aclose()
+
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
         await migrate_database(self.db_config)
@@ -141,8 +155,6 @@ class Server:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            if self.sio.manager_initialized and hasattr(self.sio.manager, "redis"):
-                with contextlib.suppress(Exception):
-                    await self.sio.manager.redis.aclose()
+            await self._stop_pubsub()
             self.db_context = None
             await ctx.close_connections()

@@ -23,6 +23,8 @@ class RtcSettings:
     audio_queue_frames: int = 25
     # write RTP straight to SRTP + UDP (rtc/rtp_writer.py) instead of through aiortc's sender
     fast_path: bool = True
+    # media worker processes (rtc/workers.py); 0: every peer connection in the server process
+    rtc_workers: int = 0
 
     def rtc_configuration(self) -> RTCConfiguration:
         # iceServers=[] matters: aiortc's default is a public Google STUN server

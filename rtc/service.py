@@ -14,6 +14,8 @@ from meeting.models import Meeting, SpeakingRequest
 from .config import RtcSettings
 from .room import Room
 from .source import UserId
+from .worker_room import WorkerRoom
+from .workers import START_TIMEOUT_S, WorkerPool
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -37,7 +39,8 @@ def settings_for(server: Server) -> RtcSettings:
     return RtcSettings(
         rtc_hosts=list(s.rtc_hosts) or None,  # empty: every non-loopback interface
         rtc_ice_servers=list(s.rtc_ice_servers),
-        ice_timeout_s=float(getattr(s, "rtc_ice_timeout_s", RtcSettings.ice_timeout_s)),
+        ice_timeout_s=s.rtc_ice_timeout_s,
+        rtc_workers=s.rtc_workers,
     )
 
 
@@ -45,20 +48,35 @@ class Media:
     def __init__(self, server: Server) -> None:
         self.server = server
         self.settings = settings_for(server)
-        self.rooms: dict[int, Room] = {}
+        self.rooms: dict[int, Room | WorkerRoom] = {}
+        self.pool: WorkerPool | None = None  # rtc_workers > 0: started with the server
         self.owners: dict[tuple[int, UserId], str | None] = {}  # (meeting, user) -> socket id
         self._lock = asyncio.Lock()
+        self._started = asyncio.Event()
 
-    async def room(self, meeting_id: int) -> Room:
+    async def start(self) -> None:
+        if self.settings.rtc_workers > 0 and self.pool is None:
+            pool = WorkerPool(self.settings.rtc_workers, self.settings)
+            await pool.start()
+            self.pool = pool
+            self._started.set()
+
+    async def room(self, meeting_id: int) -> Room | WorkerRoom:
         room = self.rooms.get(meeting_id)
         if room is None:
             meeting = await Meeting.get(id=meeting_id)
-            room = Room(
-                meeting_id,
-                meeting.chair_id,  # type: ignore[attr-defined]
-                self.settings,
-                on_main=lambda user_id: self._main_changed(meeting_id, user_id),
-            )
+            chair_id = meeting.chair_id  # type: ignore[attr-defined]
+
+            def on_main(user_id: UserId | None) -> None:
+                self._main_changed(meeting_id, user_id)
+
+            if self.settings.rtc_workers > 0:
+                # a join that comes while the workers are still starting waits for them
+                await asyncio.wait_for(self._started.wait(), START_TIMEOUT_S)
+                assert self.pool is not None
+                room = WorkerRoom(meeting_id, chair_id, self.settings, self.pool, on_main=on_main)
+            else:
+                room = Room(meeting_id, chair_id, self.settings, on_main=on_main)
             self.rooms[meeting_id] = room
             room.set_main(await current_speaker(meeting_id))
         return room
@@ -105,7 +123,7 @@ class Media:
         if room is not None:
             await room.close()
 
-    async def _forget_if_empty(self, room: Room) -> None:
+    async def _forget_if_empty(self, room: Room | WorkerRoom) -> None:
         if not room.peers and not room.lost and self.rooms.get(room.meeting_id) is room:
             del self.rooms[room.meeting_id]
             await room.close()
@@ -124,6 +142,10 @@ class Media:
     async def close(self) -> None:
         for meeting_id in list(self.rooms):
             await self.close_room(meeting_id)
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            self._started.clear()
+            await pool.stop()
 
 
 async def current_speaker(meeting_id: int) -> int | None:
@@ -134,10 +156,11 @@ async def current_speaker(meeting_id: int) -> int | None:
 
 
 async def points_service(server: Server) -> None:
-    """rtc:points to each meeting's staff every 2 s while anyone is connected; ends the media
-    sessions when the server stops."""
+    """Starts the media workers (if any); rtc:points to each meeting's staff every 2 s while
+    anyone is connected; ends the media sessions, and the workers, when the server stops."""
     media = media_of(server)
     try:
+        await media.start()
         while True:
             await asyncio.sleep(POINTS_INTERVAL_S)
             try:

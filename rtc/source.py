@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
@@ -22,6 +22,15 @@ log = logging.getLogger(__name__)
 FORWARDABLE = {"video": "vp8", "audio": "opus"}
 
 UserId = int | str
+
+
+class Tap(Protocol):
+    """Something besides local receivers that takes a source's frames (worker mode: the export
+    of the main stream to the other workers, rtc/worker.py)."""
+
+    def frame(self, frame: EncodedFrame) -> None: ...
+
+    def restart(self) -> None: ...
 
 
 class Source:
@@ -44,6 +53,7 @@ class Source:
         self._keyframes = keyframes
         self._on_ended = on_ended
         self._sinks: list[ForwardTrack] = []
+        self._taps: list[Tap] = []
         self._picture_id = 0
 
     def packetize(self, data: bytes) -> list[bytes]:
@@ -67,6 +77,14 @@ class Source:
         if sink in self._sinks:
             self._sinks.remove(sink)
 
+    def add_tap(self, tap: Tap) -> None:
+        if tap not in self._taps:
+            self._taps.append(tap)
+
+    def remove_tap(self, tap: Tap) -> None:
+        if tap in self._taps:
+            self._taps.remove(tap)
+
     def request_keyframe(self) -> None:
         if self.kind == "video" and self._keyframes is not None and not self.ended:
             self._keyframes.request()
@@ -79,6 +97,8 @@ class Source:
             # receivers missed frames while muted: restart them on a fresh key frame
             for sink in self._sinks:
                 sink.await_keyframe()
+            for tap in self._taps:
+                tap.restart()
             self.request_keyframe()
 
     def on_frame(self, codec: RTCRtpCodecParameters, frame: JitterFrame) -> None:
@@ -88,13 +108,19 @@ class Source:
         if codec.name.lower() != FORWARDABLE[self.kind]:
             return  # the answer only offers VP8/Opus; anything else cannot be forwarded
         key = self.kind == "audio" or is_vp8_keyframe(data)
+        self.deliver(data, frame.timestamp, key, codec.clockRate)
+
+    def deliver(self, data: bytes, timestamp: int, key: bool, clock_rate: int) -> None:
+        """Fan one frame out (also the entry point of a worker's copy of a remote source)."""
         if key and self._keyframes is not None:
             self._keyframes.keyframe_arrived()
-        if self.muted or not self._sinks:
+        if self.muted or not (self._sinks or self._taps):
             return
-        encoded = EncodedFrame(data, frame.timestamp, key, self, codec.clockRate, time.monotonic())
+        encoded = EncodedFrame(data, timestamp, key, self, clock_rate, time.monotonic())
         for sink in self._sinks:
             sink.push(encoded)
+        for tap in self._taps:
+            tap.frame(encoded)
 
     def end(self) -> None:
         """The publisher's track is gone (receiver stopped, BYE, peer closed)."""
