@@ -173,7 +173,7 @@ export default {
         secret: secret.checked, ...(item ? { agenda_item_id: item.id } : {}) });
       if (ok) { question.value = ""; secret.checked = false; }
     } }, h("h3", t("Tạo biểu quyết", "New vote")), question,
-      h("label", secret, " ", t("Bỏ phiếu kín", "Secret ballot")),
+      h("label.check", secret, t("Bỏ phiếu kín", "Secret ballot")),
       h("button", { type: "submit" }, t("Tạo", "Create")));
 
     function results(poll) {
