@@ -161,9 +161,7 @@ async def test_a_dead_worker_drops_its_halls_and_is_replaced(meeting, pool: Work
 
 
 async def test_media_starts_and_stops_the_workers_with_the_server() -> None:
-    server = SimpleNamespace(
-        settings=SimpleNamespace(rtc_hosts=["127.0.0.1"], rtc_ice_servers=[], rtc_workers=1)
-    )
+    server = SimpleNamespace(settings=make_settings(rtc_hosts=["127.0.0.1"], rtc_workers=1))
     media = Media(server)  # type: ignore[arg-type]
     await media.start()
     assert media.pool is not None
