@@ -13,7 +13,7 @@ from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Role
 
 from .errors import InvalidOffer
 from .offer import MAX_SDP_BYTES
-from .service import main_of, media_of
+from .service import media_of
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -82,7 +82,7 @@ async def mute(ctx: Context, p: RtcMute) -> dict[str, Any]:
 
 @snapshot_part("rtc")
 async def _snapshot_rtc(ctx: Context, meeting: Meeting) -> dict[str, Any]:
-    return {"main": main_of(ctx.server, meeting.id)}
+    return media_of(ctx.server).snapshot(meeting.id, staff=ctx.is_staff)
 
 
 @on_signal("floor.changed")

@@ -49,6 +49,7 @@ class Peer:
         self._on_state = on_state
         self._on_source_ended = on_source_ended
         self._last_sample: tuple[float, int, int, int] | None = None  # t, bytes, received, lost
+        self._connected_at: float | None = None
         self._figures = {"bitrate_kbps": 0.0, "loss_pct": 0.0}
         self.pc.on("connectionstatechange", self._state_changed)
 
@@ -112,6 +113,8 @@ class Peer:
     def _state_changed(self) -> None:
         state = self.pc.connectionState
         if state == "connected":
+            if self._connected_at is None:
+                self._connected_at = time.monotonic()
             self.connected.set()
         self._set_state(state)
 
@@ -142,13 +145,19 @@ class Peer:
                             rtt = max(rtt or 0.0, report.roundTripTime)
         now = time.monotonic()
         total = sum(s.bytes for s in self.sources.values())
-        if self._last_sample is not None and now - self._last_sample[0] >= 0.5:
-            t0, bytes0, received0, lost0 = self._last_sample
+        gap = 0.5  # between samples, so that a figure is not the noise of a few packets
+        if self._last_sample is None and self._connected_at is not None:
+            # The first report since connecting counts from then (nothing arrives before), so
+            # it is not 0 for want of an earlier sample.
+            self._last_sample, gap = (self._connected_at, 0, 0, 0), 0.0
+        sample = self._last_sample
+        if sample is not None and now - sample[0] >= gap and now > sample[0]:
+            t0, bytes0, received0, lost0 = sample
             self._figures["bitrate_kbps"] = round((total - bytes0) * 8 / (now - t0) / 1000, 1)
             d_received, d_lost = received - received0, lost - lost0
             up_loss = d_lost / (d_received + d_lost) * 100 if d_received + d_lost > 0 else 0.0
             self._figures["loss_pct"] = round(max(up_loss, down_loss), 1)
-        if self._last_sample is None or now - self._last_sample[0] >= 0.5:
+        if sample is not None and now - sample[0] >= 0.5:
             self._last_sample = (now, total, received, lost)
         return {
             "user_id": self.user_id,

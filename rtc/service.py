@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from meeting.hub import meeting_room, staff_room
 from meeting.models import Meeting, SpeakingRequest
 
 from .config import RtcSettings
 from .room import Room
+from .room_base import Mutes
 from .source import UserId
 from .worker_room import WorkerRoom
 from .workers import START_TIMEOUT_S, WorkerPool
@@ -51,6 +52,9 @@ class Media:
         self.rooms: dict[int, Room | WorkerRoom] = {}
         self.pool: WorkerPool | None = None  # rtc_workers > 0: started with the server
         self.owners: dict[tuple[int, UserId], str | None] = {}  # (meeting, user) -> socket id
+        # per meeting, kept while its room comes and goes (until the meeting ends)
+        self.mutes: dict[int, Mutes] = {}
+        self.points: dict[int, list[dict[str, Any]]] = {}  # the last rtc:points, until the end
         self._lock = asyncio.Lock()
         self._started = asyncio.Event()
 
@@ -67,6 +71,8 @@ class Media:
             meeting = await Meeting.get(id=meeting_id)
             chair_id = meeting.chair_id  # type: ignore[attr-defined]
 
+            muted = self.mutes.setdefault(meeting_id, {})
+
             def on_main(user_id: UserId | None) -> None:
                 self._main_changed(meeting_id, user_id)
 
@@ -74,9 +80,11 @@ class Media:
                 # a join that comes while the workers are still starting waits for them
                 await asyncio.wait_for(self._started.wait(), START_TIMEOUT_S)
                 assert self.pool is not None
-                room = WorkerRoom(meeting_id, chair_id, self.settings, self.pool, on_main=on_main)
+                room = WorkerRoom(
+                    meeting_id, chair_id, self.settings, self.pool, on_main=on_main, muted=muted
+                )
             else:
-                room = Room(meeting_id, chair_id, self.settings, on_main=on_main)
+                room = Room(meeting_id, chair_id, self.settings, on_main=on_main, muted=muted)
             self.rooms[meeting_id] = room
             room.set_main(await current_speaker(meeting_id))
         return room
@@ -116,17 +124,36 @@ class Media:
             meeting = await Meeting.get(id=meeting_id)
             room.set_chair(meeting.chair_id)  # type: ignore[attr-defined]
 
-    async def close_room(self, meeting_id: int) -> None:
+    async def close_room(self, meeting_id: int, *, push: bool = True) -> None:
+        """The meeting ended (or the server stops: ``push`` False): every session ends, and
+        with ``push`` the staff get a last rtc:points that shows each as left."""
         room = self.rooms.pop(meeting_id, None)
+        self.mutes.pop(meeting_id, None)
         for key in [k for k in self.owners if k[0] == meeting_id]:
             del self.owners[key]
         if room is not None:
             await room.close()
+            if push:
+                self._push_last(room)
+        self.points.pop(meeting_id, None)  # no media after the end: nothing to show
 
     async def _forget_if_empty(self, room: Room | WorkerRoom) -> None:
         if not room.peers and not room.lost and self.rooms.get(room.meeting_id) is room:
             del self.rooms[room.meeting_id]
             await room.close()
+            # no more rtc:points for this room: one now, so that the staff see who left
+            self._push_last(room)
+
+    def _push_last(self, room: Room | WorkerRoom) -> None:
+        """What a room no longer in ``rooms`` has left to report (push_points no longer takes
+        it, so each departure is pushed once)."""
+        points = room.points([])
+        if points:
+            self.points[room.meeting_id] = points
+            data = {"meeting_id": room.meeting_id, "points": points}
+            self.server.spawn(
+                self.server.emit("rtc:points", data, staff_room(room.meeting_id)), "rtc:points"
+            )
 
     def _main_changed(self, meeting_id: int, user_id: UserId | None) -> None:
         data = {"meeting_id": meeting_id, "user_id": user_id}
@@ -134,14 +161,29 @@ class Media:
 
     async def push_points(self) -> None:
         for meeting_id, room in list(self.rooms.items()):
-            if room.peers or room.lost:
-                points = await room.stats()
+            if room.peers or room.lost or room.departed:
+                figures = await room.peer_stats()
+                if self.rooms.get(meeting_id) is not room:
+                    continue  # emptied or closed meanwhile: _push_last reports it
+                points = room.points(figures)
+                self.points[meeting_id] = points
                 data = {"meeting_id": meeting_id, "points": points}
                 await self.server.emit("rtc:points", data, staff_room(meeting_id))
 
+    def snapshot(self, meeting_id: int, staff: bool) -> dict[str, Any]:
+        """The snapshot's ``rtc`` part. The staff, who get rtc:points and may mute, also get
+        who is muted (connected or not) and the last rtc:points entries, so that a console
+        shows them at once."""
+        part: dict[str, Any] = {"main": main_of(self.server, meeting_id)}
+        if staff:
+            mutes = self.mutes.get(meeting_id, {})
+            part["muted"] = {user_id: sorted(kinds) for user_id, kinds in mutes.items() if kinds}
+            part["points"] = self.points.get(meeting_id, [])
+        return part
+
     async def close(self) -> None:
         for meeting_id in list(self.rooms):
-            await self.close_room(meeting_id)
+            await self.close_room(meeting_id, push=False)
         if self.pool is not None:
             pool, self.pool = self.pool, None
             self._started.clear()

@@ -266,7 +266,7 @@ class RtcMain(Strict):
 
 class PointLink(Strict):
     user_id: Id
-    state: Literal["new", "connecting", "connected", "disconnected", "failed", "closed"]
+    state: Literal["new", "connecting", "connected", "disconnected", "failed", "closed", "left"]
     bitrate_kbps: Annotated[Number, Field(ge=0)]
     loss_pct: Annotated[Number, Field(ge=0, le=100)]
     rtt_ms: Annotated[Number, Field(ge=0)] | None

@@ -103,7 +103,7 @@ def apply_push(
         if model["my_role"] not in ("chair", "secretary"):
             model["conclusions"] = body["conclusions"]
     elif event == "rtc:main":
-        model["rtc"] = {"main": body["user_id"]}
+        model["rtc"]["main"] = body["user_id"]
     # opinion:added, document:opened, note:saved, notification and rtc:points change nothing
     # the snapshot holds.
     return None
@@ -205,6 +205,15 @@ class Run:
             # rtc:main is sent from a task of its own, so it may trail the ack.
             await wait_until(c, main_arrived)
             self._apply_new(w, step)
+        # The staff's rtc.points are the last rtc:points pushed (link figures, not meeting state):
+        # one this watcher got, or will get.
+        fresh_points = fresh.get("rtc", {}).pop("points", None)
+        w.model.get("rtc", {}).pop("points", None)
+        if fresh_points:
+            if not await wait_until(
+                c, lambda: fresh_points in [d["points"] for e, d in c.pushes if e == "rtc:points"]
+            ):
+                self.problems.append(f"[{step}] {w.name}: rtc.points never pushed")
         for p in w.model["polls"]:
             # What the client knows from its own poll:vote acks (pushes go to everyone).
             p["i_voted"] = p.get("i_voted", False) or p["poll_id"] in w.my_votes
@@ -641,7 +650,8 @@ async def _meeting(
     assert [p["status"] for p in final["polls"]] == ["closed"] * 3
     assert [d["kind"] for d in final["documents"]] == ["upload", "upload", "notice"]
     assert final["documents"][2]["version"] == 2
-    assert final["presented"] is None and final["rtc"] == {"main": None}
+    assert final["presented"] is None
+    assert final["rtc"] == {"main": None, "muted": {}, "points": []}  # staff's view
 
 
 async def _wait(w: Watcher, event: str, where: Any) -> None:

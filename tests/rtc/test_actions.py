@@ -145,3 +145,105 @@ async def test_bad_joins(live: Live, meeting: dict[str, Any]) -> None:
     ]:
         await socket.error("rtc:join", payload, "invalid")
     assert mid not in media_of(live.server).rooms or not media_of(live.server).rooms[mid].peers
+
+
+def states(points: dict[str, Any]) -> dict[int, str]:
+    return {e["user_id"]: e["state"] for e in points["points"]}
+
+
+def entry(points: dict[str, Any], user_id: int) -> dict[str, Any] | None:
+    return next((e for e in points["points"] if e["user_id"] == user_id), None)
+
+
+async def test_points_tell_left_from_lost(live: Live, meeting: dict[str, Any]) -> None:
+    mid, (p1, p2), chair = meeting["meeting_id"], meeting["points"], meeting["chair"].id
+    console = await live.client(meeting["secretary"])
+    await console.ok("meeting:join", {"meeting_id": mid})
+    chair_socket, _ = await hall(live, meeting, meeting["chair"], RED)
+    socket1, _ = await hall(live, meeting, p1, GREEN)
+    socket2, hall2 = await hall(live, meeting, p2, BLUE)
+    every = {chair: "connected", p1.id: "connected", p2.id: "connected"}
+    await console.push("rtc:points", lambda d: states(d) == every, timeout=10)
+
+    # rtc:leave: the next push says so, once
+    await socket1.ok("rtc:leave", {"meeting_id": mid})
+    await console.push("rtc:points", lambda d: states(d).get(p1.id) == "left")
+    after = await console.push("rtc:points")
+    assert p1.id not in states(after)
+
+    # the hall's peer connection goes (its socket stays): lost, shown while it is
+    await hall2.close()
+    lost = await console.push("rtc:points", lambda d: states(d).get(p2.id) in ("failed", "closed"))
+    again = await console.push("rtc:points")
+    assert states(again)[p2.id] == states(lost)[p2.id]
+    assert entry(again, p2.id)["bitrate_kbps"] == 0.0  # type: ignore[index]
+    # then its socket drops: left
+    await socket2.close()
+    await console.push("rtc:points", lambda d: states(d).get(p2.id) == "left")
+
+    # the last one leaves: the room is gone, and the staff are told at once (no more pushes)
+    await chair_socket.ok("rtc:leave", {"meeting_id": mid})
+    last = await console.push("rtc:points", lambda d: chair in states(d))
+    assert states(last) == {chair: "left"}
+    assert mid not in media_of(live.server).rooms
+    snapshot = await console.ok("meeting:get", {"meeting_id": mid})
+    assert snapshot["rtc"]["points"] == last["points"]
+
+
+async def test_snapshot_has_mutes_and_the_last_points(live: Live, meeting: dict[str, Any]) -> None:
+    mid, (p1, _), chair = meeting["meeting_id"], meeting["points"], meeting["chair"].id
+    chair_socket, _ = await hall(live, meeting, meeting["chair"], RED)
+    console = await live.client(meeting["secretary"])
+    snapshot = await console.ok("meeting:join", {"meeting_id": mid})
+    assert snapshot["rtc"]["muted"] == {}
+
+    # muted before hall 1 connects
+    mute = {"meeting_id": mid, "user_id": p1.id, "kind": "video", "muted": True}
+    await chair_socket.ok("rtc:mute", mute)
+    snapshot = await console.ok("meeting:get", {"meeting_id": mid})
+    assert snapshot["rtc"]["muted"] == {str(p1.id): ["video"]}  # JSON keys are strings
+
+    socket1, _ = await hall(live, meeting, p1, GREEN)
+    both = {chair: "connected", p1.id: "connected"}
+    pushed = await console.push("rtc:points", lambda d: states(d) == both, timeout=10)
+    assert entry(pushed, p1.id)["muted"] == ["video"]  # type: ignore[index]
+
+    # a console that reloads: the dots at once, as last pushed
+    reloaded = await live.client(meeting["secretary"])
+    snapshot = await reloaded.ok("meeting:join", {"meeting_id": mid})
+    points = snapshot["rtc"]["points"]
+    assert {e["user_id"] for e in points} == {chair, p1.id}
+    assert snapshot["rtc"]["muted"] == {str(p1.id): ["video"]}
+    # the last push the server made, which may still be on its way to the first console
+    await eventually(lambda: points in [d["points"] for d in console.seen("rtc:points")])
+
+    # not for the halls (rtc:points are the staff's)
+    snapshot = await socket1.ok("meeting:get", {"meeting_id": mid})
+    assert snapshot["rtc"] == {"main": chair}
+
+    # mutes outlive the room: everyone leaves, the room goes, the mute stays
+    await socket1.ok("rtc:leave", {"meeting_id": mid})
+    await chair_socket.ok("rtc:leave", {"meeting_id": mid})
+    assert mid not in media_of(live.server).rooms
+    snapshot = await console.ok("meeting:get", {"meeting_id": mid})
+    assert snapshot["rtc"]["muted"] == {str(p1.id): ["video"]}
+    _, again = await hall(live, meeting, p1, GREEN)
+    assert media_of(live.server).rooms[mid].peers[p1.id].sources["video"].muted
+    await chair_socket.ok("rtc:mute", {**mute, "muted": False})
+    snapshot = await console.ok("meeting:get", {"meeting_id": mid})
+    assert snapshot["rtc"]["muted"] == {}
+
+
+async def test_first_report_of_a_hall_has_its_bitrate(live: Live, meeting: dict[str, Any]) -> None:
+    mid, (p1, _), chair = meeting["meeting_id"], meeting["points"], meeting["chair"].id
+    chair_socket, _ = await hall(live, meeting, meeting["chair"], RED)
+    # just after a push, so that hall 1 connects before the next one: its first report
+    await chair_socket.push("rtc:points", lambda d: states(d) == {chair: "connected"}, timeout=10)
+    await hall(live, meeting, p1, GREEN)
+    first = await chair_socket.push("rtc:points", lambda d: p1.id in states(d), timeout=10)
+    if states(first)[p1.id] != "connected":  # a slow machine: still connecting then
+        first = await chair_socket.push(
+            "rtc:points", lambda d: states(d).get(p1.id) == "connected", timeout=10
+        )
+    assert entry(first, p1.id)["bitrate_kbps"] > 0  # type: ignore[index]
+    assert mid in media_of(live.server).rooms
