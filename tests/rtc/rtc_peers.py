@@ -4,7 +4,9 @@ they receive (decoded by aiortc's stock receiver)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
 
 from aiortc import (
     AudioStreamTrack,
@@ -136,3 +138,30 @@ class Client:
         await self.pc.close()
         for task in self._tasks:
             task.cancel()
+
+
+# A chair and two halls, each sending its own colour: the cast of the room tests.
+CHAIR, HALL1, HALL2 = 1, 2, 3
+
+
+async def connect(room: Any, user_id: int, colour: tuple[int, int, int]) -> Client:
+    """Join `room` (a Room or a WorkerRoom) as `user_id`, sending `colour`."""
+    client = Client(colour)
+    await client.accept(await room.join(user_id, await client.offer()))
+    return client
+
+
+@contextlib.asynccontextmanager
+async def chair_and_two_halls(room: Any) -> AsyncIterator[dict[int, Client]]:
+    """The chair (red), hall 1 (green) and hall 2 (blue) joined to `room`; all closed after."""
+    clients = {
+        CHAIR: await connect(room, CHAIR, RED),
+        HALL1: await connect(room, HALL1, GREEN),
+        HALL2: await connect(room, HALL2, BLUE),
+    }
+    try:
+        yield clients
+    finally:
+        for client in clients.values():
+            await client.close()
+        await room.close()

@@ -10,16 +10,20 @@ from dataclasses import replace
 import pytest
 
 from rtc import InvalidOffer, Room, RtcSettings
-from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, eventually
+from tests.rtc.rtc_peers import (
+    BLUE,
+    CHAIR,
+    GREEN,
+    HALL1,
+    HALL2,
+    RED,
+    Client,
+    chair_and_two_halls,
+    connect,
+    eventually,
+)
 
 SETTINGS = RtcSettings(rtc_hosts=["127.0.0.1"], ice_timeout_s=5.0)
-CHAIR, HALL1, HALL2 = 1, 2, 3
-
-
-async def connect(room: Room, user_id: int, colour: tuple[int, int, int]) -> Client:
-    client = Client(colour)
-    await client.accept(await room.join(user_id, await client.offer()))
-    return client
 
 
 @pytest.fixture(params=[True, False], ids=["fast-path", "aiortc-sender"])
@@ -27,15 +31,8 @@ async def meeting(request) -> AsyncIterator[tuple[Room, list[int | None], dict[i
     mains: list[int | None] = []
     settings = replace(SETTINGS, fast_path=request.param)
     room = Room("m1", CHAIR, settings, on_main=mains.append)
-    clients = {
-        CHAIR: await connect(room, CHAIR, RED),
-        HALL1: await connect(room, HALL1, GREEN),
-        HALL2: await connect(room, HALL2, BLUE),
-    }
-    yield room, mains, clients
-    for client in clients.values():
-        await client.close()
-    await room.close()
+    async with chair_and_two_halls(room) as clients:
+        yield room, mains, clients
 
 
 async def test_every_hall_sees_the_chair_then_the_floor_then_the_chair(meeting) -> None:

@@ -23,11 +23,21 @@ from rtc.service import Media, media_of
 from rtc.worker_room import WorkerRoom
 from rtc.workers import WorkerPool
 from tests.live import Live, make_settings, meeting_with, running
-from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, eventually
+from tests.rtc.rtc_peers import (
+    BLUE,
+    CHAIR,
+    GREEN,
+    HALL1,
+    HALL2,
+    RED,
+    Client,
+    chair_and_two_halls,
+    connect,
+    eventually,
+)
 from tests.rtc.test_actions import hall
 
 SETTINGS = RtcSettings(rtc_hosts=["127.0.0.1"], ice_timeout_s=5.0, rtc_workers=2)
-CHAIR, HALL1, HALL2 = 1, 2, 3
 PLACES = {CHAIR: 0, HALL1: 1, HALL2: 0}
 
 
@@ -37,12 +47,6 @@ async def pool() -> AsyncIterator[WorkerPool]:
     await pool.start()
     yield pool
     await pool.stop()
-
-
-async def connect(room: WorkerRoom, user_id: int, colour: tuple[int, int, int]) -> Client:
-    client = Client(colour)
-    await client.accept(await room.join(user_id, await client.offer()))
-    return client
 
 
 @pytest.fixture
@@ -59,15 +63,8 @@ async def meeting(pool: WorkerPool) -> AsyncIterator[tuple[WorkerRoom, list, dic
         place=PLACES.get,
     )
     room.states = states  # type: ignore[attr-defined]  (what on_state reported, for the tests)
-    clients = {
-        CHAIR: await connect(room, CHAIR, RED),
-        HALL1: await connect(room, HALL1, GREEN),
-        HALL2: await connect(room, HALL2, BLUE),
-    }
-    yield room, mains, clients
-    for client in clients.values():
-        await client.close()
-    await room.close()
+    async with chair_and_two_halls(room) as clients:
+        yield room, mains, clients
 
 
 async def test_halls_on_two_workers_see_the_chair_then_the_floor_then_the_chair(meeting) -> None:
