@@ -32,6 +32,11 @@ class KeyframeRequester:
             if self._pending is None:
                 self._pending = asyncio.get_running_loop().call_later(wait, self._deferred)
 
+    @property
+    def pending(self) -> bool:
+        """A request made inside the window waits for the window's end."""
+        return self._pending is not None
+
     def keyframe_arrived(self) -> None:
         self._last_keyframe = time.monotonic()
 

@@ -220,7 +220,7 @@ async def running(
         if task.done():
             task.result()  # raises the start-up error
             raise RuntimeError("server stopped during start-up")
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.02)  # uvicorn offers a flag, not an event, for "listening"
     live = Live(server, f"http://127.0.0.1:{port}")
     try:
         yield live

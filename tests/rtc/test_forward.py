@@ -120,9 +120,10 @@ async def test_keyframe_requests_are_rate_limited_but_not_lost() -> None:
     assert plis.count == 1
     await eventually(lambda: plis.count == 2)  # the requests inside the window: sent once, later
     requester.request()
+    assert requester.pending
     requester.keyframe_arrived()  # a key frame came anyway: the deferred request is dropped
-    await asyncio.sleep(0.1)
-    assert plis.count == 2
+    await eventually(lambda: not requester.pending)  # the window ended and it was decided
+    assert requester.sent == 2 and plis.count == 2
     requester.close()
 
 
