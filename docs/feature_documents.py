@@ -55,7 +55,8 @@ async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, 
     store = store_for(identity.settings)
     for position, title, pages in DEMO_DOCUMENTS:
         pdf = sample_pdf(title, pages)
-        sha, path = await asyncio.to_thread(store.put_bytes, pdf)
+        staged, path = await asyncio.to_thread(store.put_bytes, pdf)
+        sha = staged.sha256
         facts = await asyncio.to_thread(inspect_pdf, path)
         item = await AgendaItem.get_or_none(meeting=meeting, position=position)
         await Document.create(
@@ -70,3 +71,4 @@ async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, 
             uploaded_by=users.get("thuky1"),
             created_at=identity.clock.now(),
         )
+        staged.done()
