@@ -49,7 +49,7 @@ async def api_signature(request: Request) -> Response:
     except JobFailed as exc:
         raise ActionError(
             "too_large",
-            "Tệp này quá phức tạp để kiểm tra chữ ký số trong giới hạn của máy chủ "
+            "Tệp PDF này quá phức tạp để kiểm tra chữ ký số trong giới hạn của máy chủ "
             f"({server.settings.pdf_job_seconds:g} giây, {server.settings.pdf_job_memory_mb} MB).",
             {"file": "too_complex", "budget": exc.why},
         ) from None

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def install(server: Server) -> None:
-    from docs import actions, notes, presenting  # noqa: F401  (imports register)
+    from docs import actions, notes, presenting, recovery  # noqa: F401  (imports register)
     from docs.download import download_document
     from docs.upload import upload_document, upload_limits
     from meeting.demo import DEMO_STEPS
@@ -38,6 +38,7 @@ def install(server: Server) -> None:
             Route("/api/documents/limits", upload_limits, methods=["GET"]),
         ]
     )
+    recovery.install(server)  # what a crash left in the store, cleaned at start
     if demo_documents not in DEMO_STEPS:
         DEMO_STEPS.append(demo_documents)
 
