@@ -75,6 +75,19 @@ def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], budg
         conn.close()
 
 
+def _nothing() -> None:
+    pass
+
+
+def warm_up() -> None:
+    """Start the fork server (it imports pypdf, pyHanko, fpdf2: a few seconds) with a job that
+    does nothing, so that the first real check does not wait for it. Blocking: run in a thread."""
+    proc = _CTX.Process(target=_nothing, daemon=True)
+    proc.start()
+    proc.join()
+    proc.close()
+
+
 def pdf_budget(settings: Any) -> Budget:  # noqa: ANN401 - meeting.config.Settings
     return Budget(settings.pdf_job_seconds, settings.pdf_job_memory_mb)
 

@@ -98,7 +98,10 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 async def recover_leftovers(server: Server) -> None:
+    from docs.jobs import warm_up
+
     store = store_for(server.settings)
+    warming = asyncio.ensure_future(asyncio.to_thread(warm_up))  # the PDF jobs' fork server
     try:
         found = await asyncio.to_thread(find_leftovers, store, _started.get(server, time.time()))
         orphans = 0
@@ -118,3 +121,4 @@ async def recover_leftovers(server: Server) -> None:
             )
     finally:
         recovered(server).set()
+    await warming

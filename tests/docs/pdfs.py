@@ -139,15 +139,19 @@ def _written(writer) -> bytes:  # noqa: ANN001
     return buf.getvalue()
 
 
-def bomb_pdf(inflated_mb: int = 1024) -> bytes:
-    """A decompression bomb: page 1 draws a second content stream of `inflated_mb` MB of NUL
-    bytes (PDF white space: valid, draws nothing), about 1 MB compressed per GB."""
-    from pypdf.generic import ArrayObject, NameObject
+def bomb_pdf(inflated_mb: int = 1024, parts: int = 16) -> bytes:
+    """A decompression bomb: each of `parts` pages draws one more content stream of NUL bytes
+    (PDF white space: valid, draws nothing), `inflated_mb` MB in all, about 1 MB compressed per
+    GB. Each part stays under pypdf's own per-stream limit, as a crafted file would."""
+    from pypdf.generic import ArrayObject, NameObject, StreamObject
 
-    w = _with_writer(1)
-    page = w.pages[0]
-    bomb = w._add_object(_flate_stream(inflated_mb, bytes(1 << 20)))
-    page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), bomb])
+    w = _with_writer(parts)
+    one = _flate_stream(inflated_mb // parts, bytes(1 << 20))
+    for page in w.pages:
+        s = StreamObject()
+        s[NameObject("/Filter")] = NameObject("/FlateDecode")
+        s._data = one._data  # type: ignore[attr-defined]
+        page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), w._add_object(s)])
     return _written(w)
 
 
