@@ -1,7 +1,7 @@
 """What a crash leaves in the document store, cleaned at start-up.
 
 Work files carry the id of the process that made them (docs/store.py): `upload-<pid>-….part`
-(an upload being received), `job-<pid>-…/` (a PDF job's folder) and `commit-<pid>-<sha>.part`
+(an upload being received), `job-<pid>-…/` (a PDF job's folder) and `commit-<pid>-<sha>-….part`
 (a checked file linked into the store whose row was not yet committed). At start a server
 removes those of processes that no longer run (or of its own id from before it started: a
 restarted server may get the id back), and for a commit marker whose row never came, the stored
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hop.docs")
 WORK_RE = re.compile(r"^(upload|job|commit)-(\d+)-(.*)$")
-SHA_PART_RE = re.compile(r"^([0-9a-f]{64})\.part$")
+SHA_PART_RE = re.compile(r"^([0-9a-f]{64})-[0-9a-f]+\.part$")
 
 _started: weakref.WeakKeyDictionary[Server, float] = weakref.WeakKeyDictionary()
 _done: weakref.WeakKeyDictionary[Server, asyncio.Event] = weakref.WeakKeyDictionary()

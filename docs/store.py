@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import unicodedata
@@ -37,10 +38,10 @@ class Store:
     """Files under DATA_DIR/documents, work files under DATA_DIR/tmp.
 
     Work files carry the id of the process that made them (`upload-<pid>-….part`,
-    `job-<pid>-…/`, `commit-<pid>-<sha>.part`), so that after a crash the next start knows they
-    are leftovers without disturbing another live server process on the same data folder
+    `job-<pid>-…/`, `commit-<pid>-<sha>-<random>.part`), so that after a crash the next start
+    knows they are leftovers without disturbing another live server process on the same data folder
     (docs/recovery.py). A checked file enters the store by a hard link from its
-    `commit-<pid>-<sha>.part` name, which stays until the document's row is committed: a crash
+    `commit-<pid>-<sha>-….part` name, which stays until the document's row is committed: a crash
     in between leaves the marker, and recovery removes the stored file if no row names it.
     """
 
@@ -73,7 +74,7 @@ class Store:
 
     def stage(self, temp: Path, sha256: str) -> Staged:
         """Put a checked file into the store, marked as not yet owned by a committed row."""
-        marker = self.tmp / f"commit-{os.getpid()}-{sha256}.part"
+        marker = self.tmp / f"commit-{os.getpid()}-{sha256}-{secrets.token_hex(4)}.part"
         os.chmod(temp, 0o640)
         os.replace(temp, marker)
         target = self.path(sha256)
@@ -126,10 +127,13 @@ class Staged:
         self.marker.unlink(missing_ok=True)
 
     async def abandon(self) -> None:
-        """The row was not committed: remove what this upload added unless a row names it."""
-        if self.created and not await Document.exists(sha256=self.sha256):
-            await asyncio.to_thread(self.store.discard, self.sha256)
+        """The row was not committed: remove what this upload added unless a row names it or
+        another upload of the same file is between staging and its commit."""
         self.marker.unlink(missing_ok=True)
+        if not self.created or await Document.exists(sha256=self.sha256):
+            return
+        if not any(self.store.tmp.glob(f"commit-*-{self.sha256}-*.part")):
+            await asyncio.to_thread(self.store.discard, self.sha256)
 
 
 def store_for(settings: Settings) -> Store:

@@ -250,8 +250,6 @@ async def upload_document(request: Request) -> Response:
         remove_temp(up.temp)
         up.temp = None
         staged = await asyncio.to_thread(store.stage, Path(checked["path"]), checked["sha256"])
-        if checked["copy"] is not None:
-            await asyncio.to_thread(store.put_copy, checked["sha256"], Path(checked["copy_path"]), checked["copy"])
 
         async def save() -> Document:
             replaces = None
@@ -276,6 +274,8 @@ async def upload_document(request: Request) -> Response:
             )
 
         try:
+            copy = Path(checked["copy_path"])
+            await asyncio.to_thread(store.put_copy, checked["sha256"], copy, checked["copy"])
             doc = await ctx.server.hub.commit(ctx, save)
         except BaseException:
             await staged.abandon()

@@ -367,12 +367,12 @@ async def test_crash_leftovers_are_cleaned_at_the_next_start(tmp_path: Path) -> 
     # The same dead process had also stored a file whose row it never committed.
     orphan = vietnamese_pdf(1, title="Tệp không có hàng")
     sha = hashlib.sha256(orphan).hexdigest()
-    marker = store.tmp / f"commit-{proc.pid}-{sha}.part"
+    marker = store.tmp / f"commit-{proc.pid}-{sha}-1a2b.part"
     marker.write_bytes(orphan)
     store.path(sha).parent.mkdir(parents=True, exist_ok=True)
     os.link(marker, store.path(sha))
     # …and one whose row it did commit (the marker outlived the commit): that file stays.
-    kept_marker = store.tmp / f"commit-{proc.pid}-{kept['sha256']}.part"
+    kept_marker = store.tmp / f"commit-{proc.pid}-{kept['sha256']}-3c4d.part"
     os.link(store.path(kept["sha256"]), kept_marker)
 
     async with running(settings) as live:
