@@ -100,10 +100,15 @@ async def _copy_body(skeleton: Path, plan: CopyPlan, text: str, first: int, last
     async with await anyio.open_file(skeleton, "rb") as f:
         await f.seek(pos)
         while pos < stop:
-            data = bytearray(await f.read(min(CHUNK, stop - pos)))
-            if not data:
+            chunk = await f.read(min(CHUNK, stop - pos))
+            if not chunk:
                 raise OSError(f"{skeleton.name} is shorter than its plan")
-            end = pos + len(data)
+            end = pos + len(chunk)
+            if i >= len(plan.holes) or plan.holes[i][0] >= end:
+                pos = end
+                yield chunk  # no stamp in this chunk: the skeleton's bytes as read
+                continue
+            data = bytearray(chunk)
             while i < len(plan.holes) and plan.holes[i][0] < end:
                 h = plan.holes[i][0]
                 piece = plan.hole(i, stamps)
