@@ -1,8 +1,10 @@
 """Meeting documents (PROTOCOL §2 upload/download, §3 document:* and note:*).
 
 Modules: store (content-addressed files, rows, views, add_generated), pdfcheck (is it a PDF we
-can distribute), stamp (per-viewer stamp as an incremental update), upload and download (HTTP),
-actions (list, remove, access), presenting (the page everyone follows), notes (private notes).
+can distribute: budgets, active content removed), jobs (that work in a bounded child process),
+stamp (per-viewer stamp drawn into every page, from a copy skeleton made once per file), upload
+and download (HTTP), recovery (what a crash left, cleaned at start), actions (list, remove,
+access), presenting (the page everyone follows), notes (private notes).
 
 Additions to the contract, for client authors (see docs/API.md):
 - `document:access {document_id}` (staff) → who opened it and when, and who has not.
@@ -10,6 +12,7 @@ Additions to the contract, for client authors (see docs/API.md):
 - push `note:saved` (the note) to its author's own sockets.
 - `document:present` with `document_id: null` stops presenting.
 - upload field `replaces` (a document id) makes the file a new version of that document.
+- upload answer `removed` + `notice` when active content was stripped from the file.
 - `GET /api/documents/limits` → `{max_upload_mb}` for the upload form.
 """
 
