@@ -32,8 +32,10 @@ from meeting.errors import ActionError
 log = logging.getLogger("hop.docs.jobs")
 
 _CTX = mp.get_context("forkserver")
-# Imported once in the fork server, so every child starts with them loaded.
-_CTX.set_forkserver_preload(["docs.pdfcheck", "docs.stamp", "docs.signing"])
+# Imported once in the fork server, so every child starts with them loaded. "__main__" too (as
+# multiprocessing's default does): otherwise every child would re-run the main script's imports
+# (run.py: the whole server) before its job.
+_CTX.set_forkserver_preload(["__main__", "docs.pdfcheck", "docs.stamp", "docs.signing"])
 
 
 @dataclass(frozen=True)

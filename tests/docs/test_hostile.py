@@ -177,6 +177,23 @@ async def test_a_file_over_the_time_budget_is_stopped_and_the_server_answers(
         await live.close_clients()
 
 
+async def test_a_file_over_the_memory_budget_is_stopped(tmp_path: Path) -> None:
+    """A server whose PDF jobs get 200 MB of address space: a 40 MB scan (two pages of
+    incompressible images) cannot be checked within it, and is refused (413, budget "memory")
+    instead of growing the server."""
+    big = vietnamese_pdf(2, image_kb=20_000)
+    async with running(make_settings(tmp_path, pdf_job_memory_mb=200)) as live:
+        m = await meeting_with(live)
+        before = store_files(live)
+        r = await upload(live, m["secretary"].token, m["meeting_id"], big)
+        err = refused(r, "memory")
+        assert "200 MB" in err["message"]
+        assert store_files(live) == before and tmp_files(live) == []
+        # A small file still goes through the same budget.
+        await uploaded(live, m["secretary"].token, m["meeting_id"], vietnamese_pdf(2))
+        await live.close_clients()
+
+
 # --- finding 6: the signature check ----------------------------------------------------------
 
 
