@@ -249,8 +249,9 @@ async def test_signature_check_runs_off_the_loop_and_not_for_observers(clients: 
         report["document_id"] == doc.id and report["signed"] is False and report["intact"] is False
     )
     # The check took a while, and meanwhile the server answered other requests at once.
+    # (A check on the event loop would hold one of them for the whole check.)
     assert took > 0.3 and len(times) >= 3, (took, times)
-    assert max(times) < 0.5, times
+    assert max(times) < took / 2, (took, times)
 
 
 # --- finding 7: the stamp inside every page --------------------------------------------------
