@@ -10,6 +10,10 @@ The body is parsed as it arrives: the file part goes to a temporary file on the 
 hashed on the way, and the upload stops with 413 as soon as it passes MAX_UPLOAD_MB (a
 Content-Length over the limit is refused before reading anything). The roles are checked before
 the body is read, so someone who may not upload cannot make the server store anything.
+
+The received file is then checked in a bounded child process (docs/jobs.py, docs/pdfcheck.py):
+budgets, active content removed (the answer then says what was removed), the viewers' copy made.
+It enters the store staged (docs/store.py): if its row is not committed, it goes again.
 """
 
 from __future__ import annotations
