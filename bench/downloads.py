@@ -7,9 +7,9 @@ peak memory (target: memory does not grow with file size × viewers).
 The server runs in a child process (the real app under uvicorn, SQLite in a temporary
 directory); this process makes the PDF, then downloads it as N viewers at once, streaming each
 body to a hash (never kept). The child's peak RSS is reset (/proc/PID/clear_refs) just before
-the downloads, so the figure is the peak DURING them. Every copy is checked: the original bytes
-are its prefix, it is personal (differs per viewer) and has the same size for everyone with a
-name of the same length; one copy is parsed to check the stamp on every page.
+the downloads, so the figure is the peak DURING them. Every copy is checked: it does not start
+with the original's bytes (the stamp is inside the pages), it is personal (differs per viewer)
+and has the same size for everyone; one copy is parsed to check the stamp on every page.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ async def serve(pdf_path: str, viewers: int, data_dir: str) -> None:
                 h.update(chunk)
                 dst.write(chunk)
         sha = h.hexdigest()
-        store.put_file(temp, sha)
+        staged = store.stage(temp, sha)
         size = os.path.getsize(pdf_path)
         from pypdf import PdfReader
 
@@ -84,6 +84,10 @@ async def serve(pdf_path: str, viewers: int, data_dir: str) -> None:
             created_at=now,
             uploaded_by=chair.user,
         )
+        staged.done()
+        from docs.jobs import warm_up
+
+        await asyncio.to_thread(warm_up)  # the PDF jobs' fork server, as a running server has it
         print(
             json.dumps(
                 {"url": live.url, "tokens": tokens, "document_id": doc.id, "pid": os.getpid()}
@@ -159,9 +163,10 @@ async def run(args: argparse.Namespace) -> int:
             url = f"{info['url']}/api/documents/{info['document_id']}/file"
             limits = httpx.Limits(max_connections=viewers + 5)
             async with httpx.AsyncClient(timeout=300, limits=limits) as client:
-                await fetch(
-                    client, url, info["tokens"][0], False
-                )  # warm: the document's stamp plan
+                # The first viewer of a file stored without its copy: the copy skeleton is built
+                # once, in a bounded job (an upload builds it at intake instead).
+                first_viewer = (await fetch(client, url, info["tokens"][0], False))[3]
+                again = (await fetch(client, url, info["tokens"][1], False))[3]
                 base = rss_kb(pid, "VmRSS")
                 Path(f"/proc/{pid}/clear_refs").write_text("5")  # reset the peak (VmHWM)
                 t0 = time.perf_counter()
@@ -183,8 +188,8 @@ async def run(args: argparse.Namespace) -> int:
         sizes = {r[0] for r in results}
         hashes = {r[1] for r in results}
         first = results[0][2]
-        assert first is not None and first.startswith(original), (
-            "the copy does not start with the original"
+        assert first is not None and not first.startswith(original[: len(original) // 2]), (
+            "the copy starts with the original's bytes"
         )
         from pypdf import PdfReader
 
@@ -194,6 +199,9 @@ async def run(args: argparse.Namespace) -> int:
         print(
             f"{viewers} concurrent downloads of {len(original) / 1e6:.1f} MB: total {total:.2f} s, "
             f"{moved / 1e6 / total:.0f} MB/s, slowest {max(r[3] for r in results):.2f} s"
+        )
+        print(
+            f"one viewer alone: first of the file {first_viewer:.2f} s (copy built), next {again:.2f} s"
         )
         print(
             f"copies: {len(hashes)} different (one per viewer), sizes {sorted(sizes)}; "

@@ -4,11 +4,13 @@
     .venv/bin/python bench/stamp.py --small    # 20 pages, 20 viewers (CI)
 
 Prints, for the same file:
-- cold: the first viewer of a stored file (the document's plan is read from the file: page tree,
-  font objects, numbering), with the stamp font already made once for the process;
-- warm: every later viewer (the plan is cached): the per-viewer stamp streams and xref;
+- build: the viewers' copy skeleton of a stored file (the pypdf rewrite with one hole per page),
+  made once per file at upload (in the bounded intake job), with the stamp font already made;
+- first viewer: reading the file's plan from disk, then the viewer's stamps and every hole;
+- warm: every later viewer (the plan is cached): the stamps and the holes, i.e. the CPU a
+  download adds to streaming the skeleton from disk;
 - rewrite: for comparison, pypdf's merge_page + compress_content_streams of the whole file per
-  viewer (what the incremental update avoids); only with --compare.
+  viewer (what the skeleton avoids); only with --compare.
 Also checks that every page of one stamped copy carries the viewer's name.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import statistics
 import sys
 import tempfile
@@ -69,27 +72,44 @@ def main() -> int:
         t0 = time.perf_counter()
         stamp.stamp_font()
         font_ms = (time.perf_counter() - t0) * 1000
+        skeleton = Path(d) / "copy.pdf"
+        build = []
+        plan_json: dict = {}
+        for _ in range(5):
+            t0 = time.perf_counter()
+            plan_json = stamp.build_copy(path, skeleton)
+            build.append((time.perf_counter() - t0) * 1000)
+        plan_file = Path(d) / "copy.json"
+        plan_file.write_text(json.dumps(plan_json))
+
+        def one_viewer(plan: stamp.CopyPlan, text: str) -> list[bytes]:
+            stamps = plan.stamps(text)
+            return [plan.hole(i, stamps) for i in range(len(plan.holes))]
+
         cold = []
         for _ in range(5):
-            stamp._plans.clear()
             t0 = time.perf_counter()
-            stamp.stamp_tail(path, text_for(0))
+            one_viewer(stamp.load_plan(plan_file), text_for(0))
             cold.append((time.perf_counter() - t0) * 1000)
+        plan = stamp.load_plan(plan_file)
         warm = []
-        tail = b""
+        holes: list[bytes] = []
         for i in range(viewers):
             t0 = time.perf_counter()
-            _, tail = stamp.stamp_tail(path, text_for(i))
+            holes = one_viewer(plan, text_for(i))
             warm.append((time.perf_counter() - t0) * 1000)
         from pypdf import PdfReader
 
-        out = data + tail
-        texts = [p.extract_text() for p in PdfReader(io.BytesIO(out)).pages]
+        out = bytearray(skeleton.read_bytes())
+        for (off, _, _), piece in zip(plan.holes, holes, strict=True):
+            out[off : off + stamp.HOLE] = piece
+        texts = [p.extract_text() for p in PdfReader(io.BytesIO(bytes(out))).pages]
         ok = all(text_for(viewers - 1) in t for t in texts) and len(texts) == pages
         print(
-            f"file: {pages} pages, {len(data) / 1024:.0f} KB; stamped copy +{len(tail) / 1024:.1f} KB"
+            f"file: {pages} pages, {len(data) / 1024:.0f} KB; a viewer's copy {len(out) / 1024:.0f} KB"
         )
         print(f"stamp font (once per process): {font_ms:.1f} ms")
+        print(f"build the copy skeleton (once per file, at upload): median {statistics.median(build):.1f} ms")
         print(f"cold (first viewer of a file): median {statistics.median(cold):.2f} ms")
         print(
             f"warm (per viewer, {viewers} viewers): median {statistics.median(warm):.3f} ms, "
@@ -107,9 +127,10 @@ def main() -> int:
                 f"({len(r) / 1024:.0f} KB)"
             )
         target = 150.0
-        worst = statistics.median(cold)
+        worst = max(statistics.median(cold), statistics.median(build))
         print(
-            f"target <= {target:.0f} ms per viewer: {'met' if worst <= target else 'MISSED'} (cold median)"
+            f"target <= {target:.0f} ms per viewer: {'met' if worst <= target else 'MISSED'} "
+            "(cold median, and the build a first viewer of an older file waits for)"
         )
         return 0 if ok else 1
 

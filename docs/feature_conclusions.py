@@ -4,7 +4,7 @@ of a document (GET /api/documents/{id}/signature)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -12,40 +12,47 @@ from starlette.routing import Route
 
 from meeting.errors import ActionError
 from meeting.http import current_user, server_of
-from meeting.hub import Flag
 from meeting.jsonable import jsonable
-from meeting.models import EVERY_ROLE
+from meeting.models import Role
 
 if TYPE_CHECKING:
     from meeting.server import Server
 
 
-async def document_bytes(server: Server, doc: Any) -> bytes:
-    """The stored file of a document, from the content-addressed store."""
-    import asyncio
-
-    from docs.store import store_for
-
-    return await asyncio.to_thread(store_for(server.settings).path(doc.sha256).read_bytes)
+# Who may check a document's signature: the meeting's participants with a part in it (PROTOCOL
+# "participants but observers"); observers read the documents but do not run checks.
+SIGNATURE_ROLES = frozenset({Role.CHAIR, Role.SECRETARY, Role.DELEGATE, Role.POINT})
 
 
 async def api_signature(request: Request) -> Response:
+    """The signature check runs in a bounded child process (docs/jobs.py): never on the event
+    loop, killed past the time budget (413, details.budget = "time")."""
+    from docs.jobs import JobFailed, pdf_budget, runner_for
     from docs.models import Document
-    from docs.signing import server_trust_roots, signature_report
+    from docs.signing import server_trust_roots, signature_report_file
+    from docs.store import store_for
 
     server = server_of(request)
     user = await current_user(request)
     doc = await Document.get_or_none(id=int(request.path_params["document_id"]), removed_at=None)
     if doc is None:
         raise ActionError("not_found", "Không tìm thấy tài liệu")
-    await server.hub.http_context(
-        user, doc.meeting_id, {*EVERY_ROLE, Flag.CREATOR}, "document signature"  # type: ignore[attr-defined]
-    )
+    await server.hub.http_context(user, doc.meeting_id, SIGNATURE_ROLES, "document signature")  # type: ignore[attr-defined]
+    path = store_for(server.settings).path(doc.sha256)
+    if not path.exists():
+        raise ActionError("not_found", "Không tìm thấy tệp của tài liệu")
+    roots = [c.dump() for c in await server_trust_roots(server.settings)]
     try:
-        data = await document_bytes(server, doc)
-    except FileNotFoundError:
-        raise ActionError("not_found", "Không tìm thấy tệp của tài liệu") from None
-    report = await signature_report(data, await server_trust_roots(server.settings))
+        report = await runner_for(server).run(
+            signature_report_file, str(path), roots, budget=pdf_budget(server.settings)
+        )
+    except JobFailed as exc:
+        raise ActionError(
+            "too_large",
+            "Tệp PDF này quá phức tạp để kiểm tra chữ ký số trong giới hạn của máy chủ "
+            f"({server.settings.pdf_job_seconds:g} giây, {server.settings.pdf_job_memory_mb} MB).",
+            {"file": "too_complex", "budget": exc.why},
+        ) from None
     return JSONResponse(jsonable({"document_id": doc.id, **report}))
 
 

@@ -1,8 +1,10 @@
 """Meeting documents (PROTOCOL §2 upload/download, §3 document:* and note:*).
 
 Modules: store (content-addressed files, rows, views, add_generated), pdfcheck (is it a PDF we
-can distribute), stamp (per-viewer stamp as an incremental update), upload and download (HTTP),
-actions (list, remove, access), presenting (the page everyone follows), notes (private notes).
+can distribute: budgets, active content removed), jobs (that work in a bounded child process),
+stamp (per-viewer stamp drawn into every page, from a copy skeleton made once per file), upload
+and download (HTTP), recovery (what a crash left, cleaned at start), actions (list, remove,
+access), presenting (the page everyone follows), notes (private notes).
 
 Additions to the contract, for client authors (see docs/API.md):
 - `document:access {document_id}` (staff) → who opened it and when, and who has not.
@@ -10,6 +12,7 @@ Additions to the contract, for client authors (see docs/API.md):
 - push `note:saved` (the note) to its author's own sockets.
 - `document:present` with `document_id: null` stops presenting.
 - upload field `replaces` (a document id) makes the file a new version of that document.
+- upload answer `removed` + `notice` when active content was stripped from the file.
 - `GET /api/documents/limits` → `{max_upload_mb}` for the upload form.
 """
 
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 
 
 def install(server: Server) -> None:
-    from docs import actions, notes, presenting  # noqa: F401  (imports register)
+    from docs import actions, notes, presenting, recovery  # noqa: F401  (imports register)
     from docs.download import download_document
     from docs.upload import upload_document, upload_limits
     from meeting.demo import DEMO_STEPS
@@ -38,6 +41,7 @@ def install(server: Server) -> None:
             Route("/api/documents/limits", upload_limits, methods=["GET"]),
         ]
     )
+    recovery.install(server)  # what a crash left in the store, cleaned at start
     if demo_documents not in DEMO_STEPS:
         DEMO_STEPS.append(demo_documents)
 
@@ -55,7 +59,8 @@ async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, 
     store = store_for(identity.settings)
     for position, title, pages in DEMO_DOCUMENTS:
         pdf = sample_pdf(title, pages)
-        sha, path = await asyncio.to_thread(store.put_bytes, pdf)
+        staged, path = await asyncio.to_thread(store.put_bytes, pdf)
+        sha = staged.sha256
         facts = await asyncio.to_thread(inspect_pdf, path)
         item = await AgendaItem.get_or_none(meeting=meeting, position=position)
         await Document.create(
@@ -70,3 +75,4 @@ async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, 
             uploaded_by=users.get("thuky1"),
             created_at=identity.clock.now(),
         )
+        staged.done()

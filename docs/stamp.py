@@ -1,39 +1,39 @@
-"""Per-viewer stamping of a stored PDF, as an incremental update.
+"""Per-viewer stamping of a stored PDF, drawn into every page's own content stream.
 
 Every page of a downloaded document carries one line: who the copy was given to (full name,
-unit) and when. Rewriting the whole PDF per viewer (pypdf `merge_page`) costs memory in
-proportion to the file for every concurrent download, so instead the stored file is served
-unchanged and a small INCREMENTAL UPDATE (PDF 32000-1 §7.5.6) is appended to it: new versions
-of the page objects whose `/Contents` gain two shared streams (`q` before the page's own content,
-`Q` + the stamp after it), an embedded subset of DejaVu Sans (Vietnamese), and a new xref
-section whose `/Prev` points at the original one. The appended tail is a few tens of KB whatever
-the size of the document, the original bytes are streamed from disk, and HTTP Range requests
-are served over "original + tail" like over any file.
+unit) and when. The line is part of the page's (single, compressed) content stream, so it cannot
+be cut off the file, and no copy holds the original bytes: the copy is a rewrite (pypdf) of the
+stored file in which every page's content is ONE new FlateDecode stream
 
-What depends only on the document (page objects, fonts, numbering) is computed once per stored
-file (`plan_for`) and cached. Per viewer only the stamp streams and the xref are written, so the
-tail has the SAME LENGTH for a viewer at any time (the time is printed in a fixed-width format):
-byte ranges fetched a minute apart still fit together.
+    zlib header | deflate("q\n" + the page's own content) ending in a sync flush | HOLE
 
-A signed PDF is never stamped (an update would not break it, but the signature's "modifications"
-check would flag the change): the caller serves it as stored.
+where HOLE (a fixed size) is, per viewer, one final STORED deflate block holding
+"Q" + the stamp (padded with spaces) and the stream's Adler-32. Deflate blocks after a sync
+flush start on a byte boundary, so the hole is just bytes; Adler-32 continues from the value of
+the page's content (zlib.adler32(stamp, page_adler)). Every viewer's copy therefore has the same
+length and layout: the rewrite ("the copy skeleton") is made once per stored file, in a bounded
+job at upload (`build_copy`), and a download streams the skeleton from disk, filling each hole as
+it passes (`CopyPlan.hole`) — memory per download is a few KB whatever the file's size, and
+HTTP Range works over the copy like over any file.
+
+A signed PDF is never stamped (a rewrite would break its signature): it is served as stored.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import json
+import os
 import re
-import threading
+import struct
 import unicodedata
 import zlib
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
-    ArrayObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -66,8 +66,7 @@ class StampError(Exception):
 
 @dataclass
 class StampFont:
-    objects: dict[int, object]  # object number in the generated PDF -> pypdf object
-    root: int  # the Type0 font's number there
+    pdf: bytes  # a one-line PDF whose page's only font is the subset (copied into each copy)
     cids: dict[str, int]  # character -> CID (= 2-byte code, Identity-H)
     widths: dict[int, float]  # CID -> advance width in 1/1000 em
     default_width: float
@@ -137,32 +136,16 @@ def stamp_font() -> StampFont:
     pdf.add_page()
     pdf.set_font("DejaVu", size=8)
     pdf.text(5, 12, STAMP_CHARS)
-    reader = PdfReader(io.BytesIO(bytes(pdf.output())))
+    data = bytes(pdf.output())
+    reader = PdfReader(io.BytesIO(data))
     fonts = reader.pages[0]["/Resources"]["/Font"]
     ref = fonts.raw_get(next(iter(fonts.keys())))
     assert isinstance(ref, IndirectObject)
-    objects: dict[int, object] = {}
-
-    def collect(obj: object) -> None:
-        if isinstance(obj, IndirectObject):
-            if obj.idnum in objects:
-                return
-            target = obj.get_object()
-            objects[obj.idnum] = target
-            collect(target)
-        elif isinstance(obj, dict):
-            for k in obj:
-                collect(dict.__getitem__(obj, k))
-        elif isinstance(obj, list):
-            for v in obj:
-                collect(v)
-
-    collect(ref)
     type0 = ref.get_object()
     cid_font = type0["/DescendantFonts"][0].get_object()
     cids = _parse_to_unicode(type0["/ToUnicode"].get_object().get_data())
     widths = _parse_widths([_plain(v) for v in cid_font.get("/W", [])])
-    return StampFont(objects, ref.idnum, cids, widths, float(cid_font.get("/DW", 1000)))
+    return StampFont(data, cids, widths, float(cid_font.get("/DW", 1000)))
 
 
 def _plain(v: object) -> object:
@@ -172,7 +155,7 @@ def _plain(v: object) -> object:
     return v
 
 
-# --- the plan: what one stored file needs, whatever the viewer ------------------------------
+# --- geometry ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -203,63 +186,6 @@ class Geometry:
         return h if self.rotate in (90, 270) else w
 
 
-@dataclass
-class Plan:
-    size: int  # bytes of the stored file
-    pages: int
-    fixed: bytes  # the serialized objects that do not depend on the viewer
-    fixed_offsets: dict[int, tuple[int, int]]  # number -> (offset within `fixed`, generation)
-    stamp_nums: list[int]  # object number of each geometry's stamp stream
-    geometries: list[Geometry]
-    xref_num: int | None  # number of the xref stream, when the file uses xref streams
-    trailer: bytes  # /Root /Info /ID entries, serialized
-    prev: int  # the original startxref
-    tail_size: dict[int, int] = field(default_factory=dict)
-
-
-def _ser(obj: object) -> bytes:
-    buf = io.BytesIO()
-    obj.write_to_stream(buf)  # type: ignore[attr-defined]
-    return buf.getvalue()
-
-
-def _renumber(obj: object, mapping: dict[int, int]) -> object:
-    """A copy of a font object whose references point at their numbers in the target file."""
-    if isinstance(obj, IndirectObject):
-        return IndirectObject(mapping[obj.idnum], 0, None)  # type: ignore[arg-type]
-    if isinstance(obj, StreamObject):
-        new = StreamObject()
-        for k in obj:
-            new[NameObject(k)] = _renumber(dict.__getitem__(obj, k), mapping)
-        new._data = obj._data  # the (still encoded) stream bytes as they were
-        return new
-    if isinstance(obj, DictionaryObject):
-        d = DictionaryObject()
-        for k in obj:
-            d[NameObject(k)] = _renumber(dict.__getitem__(obj, k), mapping)
-        return d
-    if isinstance(obj, ArrayObject):
-        return ArrayObject(_renumber(v, mapping) for v in obj)
-    return obj
-
-
-def _stream(data: bytes, compress: bool = True) -> bytes:
-    if compress:
-        z = zlib.compress(data, 6)
-        return b"<</Length %d /Filter /FlateDecode>>\nstream\n" % len(z) + z + b"\nendstream"
-    return b"<</Length %d>>\nstream\n" % len(data) + data + b"\nendstream"
-
-
-def _startxref(path: Path, size: int) -> int:
-    with path.open("rb") as f:
-        f.seek(max(0, size - 2048))
-        tail = f.read()
-    found = re.findall(rb"startxref\s+(\d+)", tail)
-    if not found:
-        raise StampError("no startxref")
-    return int(found[-1])
-
-
 def _box(page: DictionaryObject) -> list[float]:
     for key in ("/CropBox", "/MediaBox"):
         box = page.get(key)
@@ -271,145 +197,131 @@ def _box(page: DictionaryObject) -> list[float]:
     return [0.0, 0.0, 612.0, 792.0]
 
 
-def make_plan(path: Path) -> Plan:
-    """Read the stored file's page tree (not its content streams) and prepare the update."""
+
+# --- the copy skeleton: once per stored file -------------------------------------------------
+
+HOLE_TEXT = 1024  # bytes of stamp operators per page (padded with spaces): ~230 characters
+HOLE = 5 + HOLE_TEXT + 4  # stored-block header + the stamp + Adler-32
+
+
+@dataclass
+class CopyPlan:
+    size: int  # bytes of every viewer's copy
+    holes: list[tuple[int, int, int]]  # (offset in the copy, geometry index, Adler-32 before it)
+    geometries: list[Geometry]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "size": self.size,
+            "holes": self.holes,
+            "geometries": [[g.llx, g.lly, g.urx, g.ury, g.rotate] for g in self.geometries],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> CopyPlan:  # type: ignore[type-arg]
+        return cls(d["size"], [tuple(h) for h in d["holes"]], [Geometry(*g) for g in d["geometries"]])
+
+    def stamps(self, text: str) -> list[bytes]:
+        """The padded stamp operators for each geometry (a few, whatever the page count)."""
+        return [stamp_operators(text, g) for g in self.geometries]
+
+    def hole(self, index: int, stamps: list[bytes]) -> bytes:
+        _, geo, adler = self.holes[index]
+        data = stamps[geo]
+        return (
+            b"\x01"  # BFINAL=1, BTYPE=00 (stored), on the byte boundary the sync flush left
+            + struct.pack("<HH", HOLE_TEXT, HOLE_TEXT ^ 0xFFFF)
+            + data
+            + struct.pack(">I", zlib.adler32(data, adler))
+        )
+
+
+def stamp_operators(text: str, geo: Geometry) -> bytes:
+    """`stamp_stream` padded to HOLE_TEXT; an over-long text is shortened until it fits."""
+    while True:
+        data = stamp_stream(text, geo)
+        if len(data) <= HOLE_TEXT:
+            return data.ljust(HOLE_TEXT, b" ")
+        text = text[: max(0, len(text) - max(1, (len(data) - HOLE_TEXT) // 4))]
+
+
+def _font_into(writer: PdfWriter) -> IndirectObject:
     font = stamp_font()
-    size = path.stat().st_size
-    prev = _startxref(path, size)
-    with path.open("rb") as f:
-        f.seek(prev)
-        xref_is_table = f.read(4) == b"xref"
-        try:
-            reader = PdfReader(f)
-            trailer = reader.trailer
-            next_num = int(trailer.get("/Size", 0))
-            pages = list(reader.pages)
-            if next_num <= 0 or not pages:
-                raise StampError("empty page tree")
-            # New objects: the font tree, the shared "q" stream, one stamp stream per geometry,
-            # and (xref-stream files) the xref stream.
-            mapping = {}
-            for old in font.objects:
-                mapping[old] = next_num
-                next_num += 1
-            q_num = next_num
-            next_num += 1
-            body: list[tuple[int, int, bytes]] = []
-            for old, obj in font.objects.items():
-                body.append((mapping[old], 0, _ser(_renumber(obj, mapping))))
-            body.append((q_num, 0, _stream(b"q\n", compress=False)))
-            geometries: list[Geometry] = []
-            geo_index: dict[tuple, int] = {}
-            stamp_nums: list[int] = []
-            font_ref = IndirectObject(mapping[font.root], 0, None)  # type: ignore[arg-type]
-            for page in pages:
-                ref = page.indirect_reference
-                if ref is None:
-                    raise StampError("a page is not an indirect object")
-                llx, lly, urx, ury = _box(page)
-                rotate = int(page.get("/Rotate", 0) or 0) % 360
-                if rotate not in (0, 90, 180, 270):
-                    rotate = 0
-                key = (round(llx, 2), round(lly, 2), round(urx, 2), round(ury, 2), rotate)
-                if key not in geo_index:
-                    geo_index[key] = len(geometries)
-                    geometries.append(Geometry(llx, lly, urx, ury, rotate))
-                    stamp_nums.append(next_num)
-                    next_num += 1
-                s_num = stamp_nums[geo_index[key]]
-                contents: list[object] = [IndirectObject(q_num, 0, None)]  # type: ignore[arg-type]
-                raw = page.raw_get("/Contents") if "/Contents" in page else None
-                if isinstance(raw, IndirectObject):
-                    target = raw.get_object()
-                    if isinstance(target, ArrayObject):
-                        contents.extend(target)
-                    else:
-                        contents.append(raw)
-                elif isinstance(raw, ArrayObject):
-                    contents.extend(raw)
-                contents.append(IndirectObject(s_num, 0, None))  # type: ignore[arg-type]
-                new_page = DictionaryObject()
-                for k in page:
-                    new_page[NameObject(k)] = page.raw_get(k)
-                new_page[NameObject("/Contents")] = ArrayObject(contents)
-                res = page.get("/Resources")
-                res = res.get_object() if res is not None else DictionaryObject()
-                new_res = DictionaryObject()
-                for k in res:
-                    new_res[NameObject(k)] = res.raw_get(k)
-                fonts = res.get("/Font")
-                new_fonts = DictionaryObject()
-                if isinstance(fonts, DictionaryObject):
-                    for k in fonts:
-                        new_fonts[NameObject(k)] = fonts.raw_get(k)
-                new_fonts[NameObject(FONT_NAME)] = font_ref
-                new_res[NameObject("/Font")] = new_fonts
-                new_page[NameObject("/Resources")] = new_res
-                body.append((ref.idnum, ref.generation, _ser(new_page)))
-            xref_num = None
-            if not xref_is_table:
-                xref_num = next_num
-                next_num += 1
-            entries = []
-            for key in ("/Root", "/Info", "/ID"):
-                if key in trailer:
-                    entries.append(key.encode())
-                    entries.append(_ser(trailer.raw_get(key)))
-        except StampError:
-            raise
-        except Exception as exc:  # a structure pypdf cannot walk
-            raise StampError(str(exc)) from exc
-    fixed = io.BytesIO()
-    fixed.write(b"\n")
-    offsets: dict[int, tuple[int, int]] = {}
-    for num, gen, data in body:
-        offsets[num] = (fixed.tell(), gen)
-        fixed.write(b"%d %d obj\n" % (num, gen))
-        fixed.write(data)
-        fixed.write(b"\nendobj\n")
-    trailer_bytes = b" ".join(entries) + b" /Size %d /Prev %d" % (next_num, prev)
-    return Plan(
-        size=size,
-        pages=len(pages),
-        fixed=fixed.getvalue(),
-        fixed_offsets=offsets,
-        stamp_nums=stamp_nums,
-        geometries=geometries,
-        xref_num=xref_num,
-        trailer=trailer_bytes,
-        prev=prev,
-    )
+    reader = PdfReader(io.BytesIO(font.pdf))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    ref = fonts.raw_get(next(iter(fonts.keys())))
+    return ref.clone(writer)  # type: ignore[return-value]
 
 
-_plans: OrderedDict[tuple[str, int], Plan] = OrderedDict()
-_plans_lock = threading.Lock()
-_plan_locks: dict[tuple[str, int], threading.Lock] = {}
-PLAN_CACHE = 64
+def build_copy(src: Path, dst: Path) -> dict[str, object]:
+    """Write the copy skeleton of `src` to `dst` and return its plan (as JSON). Every page's
+    content becomes one stream ending in a hole; the original content streams are dropped."""
+    reader = PdfReader(src)
+    if not reader.pages:
+        raise StampError("empty page tree")
+    writer = PdfWriter(clone_from=reader)
+    font_ref = _font_into(writer)
+    nonce = os.urandom(8).hex().encode()
+    geometries: list[Geometry] = []
+    geo_index: dict[tuple[float, ...], int] = {}
+    pages: list[tuple[int, int]] = []  # (geometry, adler) per page, in order
+    for i, page in enumerate(writer.pages):
+        llx, lly, urx, ury = _box(page)
+        rotate = int(page.get("/Rotate", 0) or 0) % 360
+        if rotate not in (0, 90, 180, 270):
+            rotate = 0
+        key = (round(llx, 2), round(lly, 2), round(urx, 2), round(ury, 2), rotate)
+        if key not in geo_index:
+            geo_index[key] = len(geometries)
+            geometries.append(Geometry(llx, lly, urx, ury, rotate))
+        contents = page.get_contents()
+        own = b"q\n" + (contents.get_data() if contents is not None else b"") + b"\n"
+        z = zlib.compressobj(6)
+        body = z.compress(own) + z.flush(zlib.Z_SYNC_FLUSH)
+        marker = (b"HOPHOLE-" + nonce + b"-%08d-" % i).ljust(HOLE, b"#")
+        stream = StreamObject()
+        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+        stream._data = body + marker
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        res = page.get("/Resources")
+        res = res.get_object() if res is not None else None
+        if not isinstance(res, DictionaryObject):
+            res = DictionaryObject()
+            page[NameObject("/Resources")] = res
+        fonts = res.get("/Font")
+        fonts = fonts.get_object() if fonts is not None else None
+        if not isinstance(fonts, DictionaryObject):
+            fonts = DictionaryObject()
+            res[NameObject("/Font")] = fonts
+        fonts[NameObject(FONT_NAME)] = font_ref
+        pages.append((geo_index[key], zlib.adler32(own)))
+    # The pages' old content streams are now unreferenced: dropped, so no copy holds them.
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+    with dst.open("wb") as f:
+        writer.write(f)
+    holes = _find_holes(dst, nonce, pages)
+    return CopyPlan(dst.stat().st_size, holes, geometries).to_json()
 
 
-def plan_for(path: Path) -> Plan:
-    """The cached plan of a stored file (content-addressed, so a path never changes content)."""
-    key = (str(path), path.stat().st_size)
-    with _plans_lock:
-        plan = _plans.get(key)
-        if plan is not None:
-            _plans.move_to_end(key)
-            return plan
-        lock = _plan_locks.setdefault(key, threading.Lock())
-    with lock:  # one thread computes it, concurrent downloads of the same file wait
-        with _plans_lock:
-            plan = _plans.get(key)
-        if plan is None:
-            plan = make_plan(path)
-            with _plans_lock:
-                _plans[key] = plan
-                while len(_plans) > PLAN_CACHE:
-                    _plans.popitem(last=False)
-                _plan_locks.pop(key, None)
-    return plan
+def _find_holes(path: Path, nonce: bytes, pages: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    data = path.read_bytes()
+    pattern = re.compile(b"HOPHOLE-" + nonce + b"-(\\d{8})-")
+    holes: list[tuple[int, int, int]] = []
+    for m in pattern.finditer(data):
+        i = int(m.group(1))
+        geo, adler = pages[i]
+        holes.append((m.start(), geo, adler))
+    if len(holes) != len(pages) or len({h[0] for h in holes}) != len(pages):
+        raise StampError("a page's stamp place was not written once")
+    holes.sort()
+    return holes
 
 
-# --- the tail: per viewer --------------------------------------------------------------------
+def load_plan(path: Path) -> CopyPlan:
+    return CopyPlan.from_json(json.loads(path.read_text()))
+
+
+# --- per viewer -------------------------------------------------------------------------------
 
 
 def _num(v: float) -> bytes:
@@ -447,67 +359,15 @@ def stamp_stream(text: str, geo: Geometry) -> bytes:
     )
 
 
-def build_tail(plan: Plan, text: str) -> bytes:
-    """The incremental update that stamps every page with `text`."""
-    out = io.BytesIO()
-    out.write(plan.fixed)
-    offsets = {n: (plan.size + off, gen) for n, (off, gen) in plan.fixed_offsets.items()}
-    for num, geo in zip(plan.stamp_nums, plan.geometries, strict=True):
-        offsets[num] = (plan.size + out.tell(), 0)
-        out.write(b"%d 0 obj\n" % num)
-        out.write(_stream(stamp_stream(text, geo), compress=False))
-        out.write(b"\nendobj\n")
-    if plan.xref_num is None:
-        xref_at = plan.size + out.tell()
-        # Starting with object 0 (free) keeps readers' "is this table zero-indexed" checks quiet.
-        out.write(b"xref\n0 1\n0000000000 65535 f\r\n")
-        for start, run in _runs(sorted(offsets)):
-            out.write(b"%d %d\n" % (start, len(run)))
-            for n in run:
-                off, gen = offsets[n]
-                out.write(b"%010d %05d n\r\n" % (off, gen))
-        out.write(b"trailer\n<<" + plan.trailer + b">>\n")
-    else:
-        xref_at = plan.size + out.tell()
-        offsets[plan.xref_num] = (xref_at, 0)
-        nums = sorted(offsets)
-        index = []
-        rows = bytearray()
-        for start, run in _runs(nums):
-            index += [start, len(run)]
-            for n in run:
-                off, gen = offsets[n]
-                rows += b"\x01" + off.to_bytes(4, "big") + gen.to_bytes(2, "big")
-        data = zlib.compress(bytes(rows))
-        out.write(b"%d 0 obj\n" % plan.xref_num)
-        out.write(
-            b"<</Type /XRef /W [1 4 2] /Index ["
-            + b" ".join(b"%d" % i for i in index)
-            + b"] "
-            + plan.trailer
-            + b" /Length %d /Filter /FlateDecode>>\nstream\n" % len(data)
-        )
-        out.write(data + b"\nendstream\nendobj\n")
-    out.write(b"startxref\n%d\n%%%%EOF\n" % xref_at)
-    return out.getvalue()
+def stamp_bytes(src: Path, text: str) -> bytes:
+    """The whole stamped copy in memory (tests, small files). Downloads stream instead."""
+    import tempfile
 
-
-def _runs(nums: list[int]) -> list[tuple[int, list[int]]]:
-    runs: list[tuple[int, list[int]]] = []
-    for n in nums:
-        if runs and runs[-1][1][-1] == n - 1:
-            runs[-1][1].append(n)
-        else:
-            runs.append((n, [n]))
-    return runs
-
-
-def stamp_tail(path: Path, text: str) -> tuple[Plan, bytes]:
-    plan = plan_for(path)
-    return plan, build_tail(plan, text)
-
-
-def stamp_bytes(path: Path, text: str) -> bytes:
-    """The whole stamped file in memory (tests, small files). Downloads stream instead."""
-    plan, tail = stamp_tail(path, text)
-    return path.read_bytes() + tail
+    with tempfile.TemporaryDirectory() as d:
+        skeleton = Path(d) / "copy.pdf"
+        plan = CopyPlan.from_json(build_copy(src, skeleton))
+        data = bytearray(skeleton.read_bytes())
+    stamps = plan.stamps(text)
+    for i, (off, _, _) in enumerate(plan.holes):
+        data[off : off + HOLE] = plan.hole(i, stamps)
+    return bytes(data)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import os
 import re
+import secrets
+import shutil
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -31,6 +35,16 @@ SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
 class Store:
+    """Files under DATA_DIR/documents, work files under DATA_DIR/tmp.
+
+    Work files carry the id of the process that made them (`upload-<pid>-….part`,
+    `job-<pid>-…/`, `commit-<pid>-<sha>-<random>.part`), so that after a crash the next start
+    knows they are leftovers without disturbing another live server process on the same data folder
+    (docs/recovery.py). A checked file enters the store by a hard link from its
+    `commit-<pid>-<sha>-….part` name, which stays until the document's row is committed: a crash
+    in between leaves the marker, and recovery removes the stored file if no row names it.
+    """
+
     def __init__(self, data_dir: Path) -> None:
         self.root = Path(data_dir) / "documents"
         self.tmp = Path(data_dir) / "tmp"
@@ -40,32 +54,86 @@ class Store:
             raise ValueError("not a sha256")
         return self.root / sha256[:2] / f"{sha256}.pdf"
 
+    def copy_path(self, sha256: str) -> Path:
+        """The viewers' copy skeleton (docs/stamp.py) of a stored file."""
+        return self.path(sha256).with_suffix(".copy.pdf")
+
+    def plan_path(self, sha256: str) -> Path:
+        return self.path(sha256).with_suffix(".copy.json")
+
     def temp_file(self) -> tuple[int, Path]:
         """A new temporary file on the store's file system (so that `put_file` is a rename)."""
-        self.tmp.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=self.tmp)
+        self.tmp.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, name = tempfile.mkstemp(prefix=f"upload-{os.getpid()}-", suffix=".part", dir=self.tmp)
         return fd, Path(name)
 
-    def put_file(self, temp: Path, sha256: str) -> Path:
-        """Move a fully written temporary file into the store; a file already there is kept."""
-        target = self.path(sha256)
-        if target.exists():
-            temp.unlink(missing_ok=True)
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(temp, 0o640)
-        os.replace(temp, target)
-        return target
+    def job_dir(self) -> Path:
+        """A work folder for one bounded PDF job (its outputs are renamed into the store)."""
+        self.tmp.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return Path(tempfile.mkdtemp(prefix=f"job-{os.getpid()}-", dir=self.tmp))
 
-    def put_bytes(self, data: bytes) -> tuple[str, Path]:
-        sha = hashlib.sha256(data).hexdigest()
-        target = self.path(sha)
+    def stage(self, temp: Path, sha256: str) -> Staged:
+        """Put a checked file into the store, marked as not yet owned by a committed row."""
+        marker = self.tmp / f"commit-{os.getpid()}-{sha256}-{secrets.token_hex(4)}.part"
+        os.chmod(temp, 0o640)
+        os.replace(temp, marker)
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        created = False
         if not target.exists():
-            fd, temp = self.temp_file()
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            self.put_file(temp, sha)
-        return sha, target
+            try:
+                os.link(marker, target)
+                created = True
+            except FileExistsError:
+                pass  # the same file, stored by a concurrent upload
+        return Staged(self, sha256, marker, created)
+
+    def put_copy(self, sha256: str, skeleton: Path, plan: dict[str, Any]) -> None:
+        """Store a viewers' copy skeleton and its plan (the plan last: it says "ready")."""
+        if self.plan_path(sha256).exists():
+            return
+        os.chmod(skeleton, 0o640)
+        os.replace(skeleton, self.copy_path(sha256))
+        fd, name = tempfile.mkstemp(prefix=f"upload-{os.getpid()}-", suffix=".part", dir=self.tmp)
+        with os.fdopen(fd, "w") as f:
+            json.dump(plan, f)
+        os.chmod(name, 0o640)
+        os.replace(name, self.plan_path(sha256))
+
+    def discard(self, sha256: str) -> None:
+        """Remove a stored file and its copy (only when no row names it)."""
+        for p in (self.plan_path(sha256), self.copy_path(sha256), self.path(sha256)):
+            p.unlink(missing_ok=True)
+
+    def put_bytes(self, data: bytes) -> tuple[Staged, Path]:
+        sha = hashlib.sha256(data).hexdigest()
+        fd, temp = self.temp_file()
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return self.stage(temp, sha), self.path(sha)
+
+
+@dataclass
+class Staged:
+    """A file just put into the store, not yet named by a committed row."""
+
+    store: Store
+    sha256: str
+    marker: Path
+    created: bool  # this upload made the stored file (it was not there before)
+
+    def done(self) -> None:
+        """The row is committed: the file is owned."""
+        self.marker.unlink(missing_ok=True)
+
+    async def abandon(self) -> None:
+        """The row was not committed: remove what this upload added unless a row names it or
+        another upload of the same file is between staging and its commit."""
+        self.marker.unlink(missing_ok=True)
+        if not self.created or await Document.exists(sha256=self.sha256):
+            return
+        if not any(self.store.tmp.glob(f"commit-*-{self.sha256}-*.part")):
+            await asyncio.to_thread(self.store.discard, self.sha256)
 
 
 def store_for(settings: Settings) -> Store:
@@ -218,8 +286,11 @@ async def add_generated(
 
     assert ctx.meeting is not None
     store = store_for(ctx.server.settings)
-    sha, path = await asyncio.to_thread(store.put_bytes, pdf)
-    facts = await asyncio.to_thread(inspect_pdf, path, False)
+    staged, path = await asyncio.to_thread(store.put_bytes, pdf)
+    sha = staged.sha256
+    # Our own PDF (trusted): checked in a thread; the viewers' copy is made at first download.
+    facts = await asyncio.to_thread(inspect_pdf, path)
+    ctx.after_commit(lambda: asyncio.to_thread(staged.done))
     previous = await Document.filter(
         meeting=ctx.meeting,
         kind=kind,
@@ -245,6 +316,10 @@ async def add_generated(
 
 
 def remove_temp(path: Path | None) -> None:
+    """Remove a work file or folder (after a refusal or a failure)."""
+    if path is not None and path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+        return
     if path is not None:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()

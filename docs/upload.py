@@ -10,6 +10,10 @@ The body is parsed as it arrives: the file part goes to a temporary file on the 
 hashed on the way, and the upload stops with 413 as soon as it passes MAX_UPLOAD_MB (a
 Content-Length over the limit is refused before reading anything). The roles are checked before
 the body is read, so someone who may not upload cannot make the server store anything.
+
+The received file is then checked in a bounded child process (docs/jobs.py, docs/pdfcheck.py):
+budgets, active content removed (the answer then says what was removed), the viewers' copy made.
+It enters the store staged (docs/store.py): if its row is not committed, it goes again.
 """
 
 from __future__ import annotations
@@ -20,14 +24,17 @@ import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from docs.jobs import JobFailed, pdf_budget, runner_for
 from docs.models import Document
-from docs.pdfcheck import inspect_pdf
+from docs.pdfcheck import ACTIVE_LABELS, intake
 from docs.store import (
+    Store,
     clean_filename,
     create_document,
     document_view,
@@ -183,6 +190,40 @@ def _int_field(fields: dict[str, str], name: str) -> int | None:
     return int(raw)
 
 
+async def check_upload(server: Any, store: Store, temp: Path) -> dict[str, Any]:  # noqa: ANN401
+    """The bounded intake job (docs/pdfcheck.intake): its answer, or the reason it was refused.
+    The job's work folder holds the cleaned file and the copy skeleton until they are stored."""
+    work = await asyncio.to_thread(store.job_dir)
+    try:
+        checked = await runner_for(server).run(intake, str(temp), str(work), budget=pdf_budget(server.settings))
+    except JobFailed as exc:
+        remove_temp(work)
+        raise over_budget(exc.why, server.settings) from None
+    except BaseException:
+        remove_temp(work)
+        raise
+    checked["work"] = work
+    checked["copy_path"] = str(work / "copy.pdf")
+    if checked["path"] == str(temp):  # nothing removed: the upload itself is kept
+        keep = work / "original.pdf"
+        await asyncio.to_thread(os.replace, temp, keep)
+        checked["path"] = str(keep)
+    return checked
+
+
+def over_budget(why: str, settings: Any) -> ActionError:  # noqa: ANN401
+    what = {
+        "time": f"kiểm tra tệp cần hơn {settings.pdf_job_seconds:g} giây",
+        "memory": f"kiểm tra tệp cần hơn {settings.pdf_job_memory_mb} MB bộ nhớ",
+    }.get(why, "không kiểm tra được tệp")
+    return ActionError(
+        "too_large",
+        f"Tệp PDF quá nặng để phân phát an toàn: {what}. Hãy xuất lại tệp (In → Lưu thành PDF) "
+        "hoặc tách thành nhiều tệp nhỏ rồi tải lên.",
+        {"file": "too_complex", "budget": why},
+    )
+
+
 async def upload_document(request: Request) -> Response:
     server = server_of(request)
     user = await current_user(request)
@@ -194,6 +235,7 @@ async def upload_document(request: Request) -> Response:
     settings = server.settings
     store = store_for(settings)
     up = await receive_upload(request, store, settings.upload_limit_bytes, settings.max_upload_mb)
+    work: Path | None = None
     try:
         if up.temp is None:
             raise invalid("Thiếu tệp PDF (trường file)", file="required")
@@ -207,9 +249,11 @@ async def upload_document(request: Request) -> Response:
         if item_id is not None and not await AgendaItem.exists(id=item_id, meeting_id=meeting_id):
             raise invalid("Mục chương trình không thuộc cuộc họp này", agenda_item_id="not in meeting")
         replaces_id = _int_field(up.fields, "replaces")
-        facts = await asyncio.to_thread(inspect_pdf, up.temp)
-        await asyncio.to_thread(store.put_file, up.temp, up.sha256)
+        checked = await check_upload(server, store, up.temp)
+        work = checked["work"]
+        remove_temp(up.temp)
         up.temp = None
+        staged = await asyncio.to_thread(store.stage, Path(checked["path"]), checked["sha256"])
 
         async def save() -> Document:
             replaces = None
@@ -225,18 +269,34 @@ async def upload_document(request: Request) -> Response:
                 ctx,
                 title=title,
                 filename=filename,
-                sha256=up.sha256,
-                size=up.size,
-                pages=facts.pages,
-                text=facts.text,
+                sha256=checked["sha256"],
+                size=checked["size"],
+                pages=checked["pages"],
+                text=checked["text"],
                 agenda_item_id=item_id,
                 replaces=replaces,
             )
 
-        doc = await ctx.server.hub.commit(ctx, save)
+        try:
+            copy = Path(checked["copy_path"])
+            await asyncio.to_thread(store.put_copy, checked["sha256"], copy, checked["copy"])
+            doc = await ctx.server.hub.commit(ctx, save)
+        except BaseException:
+            await staged.abandon()
+            raise
+        await asyncio.to_thread(staged.done)
     finally:
         remove_temp(up.temp)
-    return JSONResponse(jsonable(document_view(doc)), status_code=201)
+        remove_temp(work)
+    body = jsonable(document_view(doc))
+    if checked["removed"]:
+        body["removed"] = checked["removed"]
+        body["notice"] = (
+            "Đã gỡ khỏi tệp: "
+            + ", ".join(ACTIVE_LABELS[k] for k in checked["removed"])
+            + ". Bản được lưu và phân phát là bản đã gỡ."
+        )
+    return JSONResponse(body, status_code=201)
 
 
 async def upload_limits(request: Request) -> Response:

@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     smtp_url: str = ""  # smtp://user:pass@host:port ; empty: no e-mail
     mail_from: str = "hop@localhost"
     max_upload_mb: int = 50
+    # Hostile-PDF budgets (docs/jobs.py): each check of an uploaded PDF, each signature check
+    # and each viewers'-copy build runs in a child process killed past these; at most
+    # `pdf_jobs` such children at once.
+    pdf_job_seconds: float = 60.0
+    pdf_job_memory_mb: int = 1536
+    pdf_jobs: int = 2
     public_url: str = "http://127.0.0.1:8000"
     # Not "timezone": Tortoise writes TIMEZONE into os.environ for its own use.
     province_timezone: str = "Asia/Ho_Chi_Minh"

@@ -53,3 +53,27 @@ async def test_delegate_follows_the_presented_page(clients: Live, browsers: Brow
     elapsed = time.monotonic() - started
     assert elapsed < 1.0, f"the delegate's viewer took {elapsed:.2f} s to follow"
     await shot(chair, "docs-chair-presents")
+
+
+async def test_uploader_is_told_what_was_removed(clients: Live, browsers: Browsers, tmp_path) -> None:  # noqa: ANN001, F811
+    """Issue 11: a PDF with JavaScript, a launch action and an embedded program is stored
+    without them, and the secretary who uploaded it reads what was removed."""
+    from tests.docs.pdfs import active_pdf
+    from tests.e2e.conftest import SHOTS
+
+    m = await meeting_with(clients, delegates=1, title=unique("Họp tài liệu có mã"))
+    mid = m["meeting_id"]
+    path = tmp_path / "to-trinh-co-ma.pdf"
+    path.write_bytes(active_pdf(2))
+    page = await browsers.login(m["secretary"].user.username)
+    await page.goto(f"{clients.url}/#/meetings/{mid}")
+    await page.get_by_role("tab", name="Tài liệu").click()
+    await page.get_by_test_id("upload-file").set_input_files(str(path))
+    await page.get_by_role("button", name="Tải lên", exact=True).click()
+    toast = page.locator(".toast").filter(has_text="Đã gỡ khỏi tệp")
+    await expect(toast).to_contain_text("mã JavaScript")
+    await expect(toast).to_contain_text("tệp đính kèm nhúng trong PDF")
+    await expect(toast).to_contain_text("Launch")
+    await expect(page.locator(".docs-panel")).to_contain_text("to-trinh-co-ma")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / "docs-upload-removed-active-content.png"))

@@ -294,6 +294,13 @@ export default {
       return maxUploadMb;
     }
 
+    /** What the uploader reads: done, and what the server removed from the file (active
+     *  content: scripts, launch actions, embedded files), if anything. */
+    function uploadedText(doc, done) {
+      if (!doc?.removed?.length) return done;
+      return `${done}. ${t(doc.notice, `Removed from the file: ${doc.removed.join(", ")}; the cleaned file is the one stored and distributed.`)}`;
+    }
+
     async function sendFile(file, fields, progress) {
       const mb = await limit();
       if (file.size > mb * 1024 * 1024) {
@@ -328,8 +335,8 @@ export default {
             bar.hidden = false;
             bar.value = 0;
             try {
-              await sendFile(file.files[0], { title: title.value.trim(), agenda_item_id: item.value }, (f) => { bar.value = f; });
-              ctx.toast(t("Đã tải lên", "Uploaded"));
+              const doc = await sendFile(file.files[0], { title: title.value.trim(), agenda_item_id: item.value }, (f) => { bar.value = f; });
+              ctx.toast(uploadedText(doc, t("Đã tải lên", "Uploaded")));
               form.reset();
             } finally {
               bar.hidden = true;
@@ -357,8 +364,8 @@ export default {
         const row = listBox.querySelector(`[data-document-id="${doc.id}"]`);
         row?.append(bar);
         try {
-          await sendFile(f, { title: doc.title, replaces: String(doc.id) }, (x) => { bar.value = x; });
-          ctx.toast(t("Đã thay bằng bản mới", "Replaced by the new version"));
+          const added = await sendFile(f, { title: doc.title, replaces: String(doc.id) }, (x) => { bar.value = x; });
+          ctx.toast(uploadedText(added, t("Đã thay bằng bản mới", "Replaced by the new version")));
         } catch (err) { showError(err); } finally { bar.remove(); }
       });
       document.body.append(input);
