@@ -12,6 +12,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = ""  # empty: an SQLite file under data_dir
+    # Seed a demo province into an empty database at start, and show its logins on /login.
+    # Unset: on for the embedded SQLite default (the README's first command), off whenever
+    # DATABASE_URL names a database (a real deployment never gets demo accounts by surprise).
+    demo: bool | None = None
     redis_url: str = ""  # empty: one process, pushes stay in memory
     redis_channel: str = "hop-khong-giay"  # python-socketio pub/sub channel
     data_dir: Path = Path("var")
@@ -63,6 +67,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite://{(self.data_dir / 'hop.sqlite3').as_posix()}"
+
+    @property
+    def demo_enabled(self) -> bool:
+        return self.demo if self.demo is not None else not self.database_url
 
     @property
     def upload_limit_bytes(self) -> int:
