@@ -23,7 +23,7 @@ export function mount(el, { user, params, navigate }) {
   const invitation = h("div.invitation-slot");
   const summary = h("div.summary-slot");
   const kiosk = h("div.kiosk-slot");
-  const tabBar = h("div.tabs", { role: "tablist" });
+  const tabBar = h("div.tabs", { role: "tablist", "aria-label": t("Các phần của cuộc họp", "Parts of the meeting") });
   const panels = h("div.tab-panels");
   fill(el, h("section.meeting", { "data-meeting-id": meetingId },
     h("p.loading.muted", t("Đang tải cuộc họp…", "Loading the meeting…"))));
@@ -39,27 +39,57 @@ export function mount(el, { user, params, navigate }) {
   let active = null;
   const mounted = []; // {feature, handle, offs}
 
-  function selectTab(id) {
+  function selectTab(id, focus = false) {
     active = id;
     sessionStorage.setItem(`tab:${meetingId}`, id);
     for (const [tid, { button, panel }] of tabEls) {
       const on = tid === id;
       button.setAttribute("aria-selected", String(on));
+      button.tabIndex = on ? 0 : -1; // roving tabindex: Tab enters the bar at the open tab
       button.classList.toggle("active", on);
       panel.hidden = !on;
+      if (on) {
+        button.classList.remove("alerted"); // seen: the "something needs you" mark goes
+        if (focus) button.focus();
+      }
     }
+    window.dispatchEvent(new CustomEvent("hop:tab-selected", { detail: { meetingId, tab: id } }));
   }
+
+  // ARIA tabs (WAI-ARIA APG): arrows move between tabs and open them, Home/End go to the ends.
+  tabBar.addEventListener("keydown", (ev) => {
+    const ids = [...tabEls.keys()];
+    const at = ids.indexOf(active);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: ids.length - 1 }[ev.key];
+    if (to === undefined || at < 0) return;
+    ev.preventDefault();
+    selectTab(ids[(to + ids.length) % ids.length], true);
+  });
 
   function addTab(id, text) {
     const button = h("button.tab", {
-      type: "button", role: "tab", id: `tab-${id}`, "aria-controls": `panel-${id}`, onclick: () => selectTab(id),
-    }, text);
-    const panel = h("div.tab-panel", { role: "tabpanel", id: `panel-${id}`, "aria-labelledby": `tab-${id}`, hidden: true });
+      type: "button", role: "tab", id: `tab-${id}`, "aria-controls": `panel-${id}`, "aria-selected": "false",
+      tabindex: -1, "data-tab": id, onclick: () => selectTab(id),
+    }, h("span.tab-label", text), h("span.tab-alert", { "aria-hidden": "true" }));
+    const panel = h("div.tab-panel", { role: "tabpanel", id: `panel-${id}`, "aria-labelledby": `tab-${id}`, tabindex: 0, hidden: true });
     tabBar.append(button);
     panels.append(panel);
     tabEls.set(id, { button, panel });
     return panel;
   }
+
+  // Another part (the alerts) asks for a tab to be marked until it is opened.
+  const onMark = (ev) => {
+    const { meetingId: mid, tab } = ev.detail || {};
+    const entry = tabEls.get(tab);
+    if (mid === meetingId && entry && tab !== active) entry.button.classList.add("alerted");
+  };
+  const onOpenTab = (ev) => {
+    const { meetingId: mid, tab } = ev.detail || {};
+    if (mid === meetingId && tabEls.has(tab)) selectTab(tab);
+  };
+  window.addEventListener("hop:mark-tab", onMark);
+  window.addEventListener("hop:open-tab", onOpenTab);
 
   function mountFeatures(state) {
     for (const feature of features) {
@@ -136,6 +166,8 @@ export function mount(el, { user, params, navigate }) {
   return {
     destroy() {
       offState();
+      window.removeEventListener("hop:mark-tab", onMark);
+      window.removeEventListener("hop:open-tab", onOpenTab);
       for (const { feature, handle, offs } of mounted) {
         offs.forEach((f) => f());
         try { handle?.destroy?.(); } catch (err) { console.error(`feature ${feature.id} destroy`, err); }
