@@ -12,6 +12,8 @@ import { renderParticipants } from "../parts/participants.js";
 import { renderInvitation } from "../parts/invitation.js";
 import { renderStaffActions } from "../parts/meeting-actions.js";
 import { renderSummary } from "../parts/summary.js";
+import { mountAlerts } from "../parts/alerts.js";
+import { votedHere } from "../floor/ballot.js";
 
 export function mount(el, { user, params, navigate }) {
   const meetingId = params.meetingId;
@@ -38,6 +40,7 @@ export function mount(el, { user, params, navigate }) {
   const tabEls = new Map();
   let active = null;
   const mounted = []; // {feature, handle, offs}
+  let alerts = null;
 
   function selectTab(id, focus = false) {
     active = id;
@@ -154,6 +157,7 @@ export function mount(el, { user, params, navigate }) {
     mountFeatures(state);
     selectTab(tabEls.has(lastTab) ? lastTab : "agenda");
     draw(state);
+    alerts = mountAlerts(live, { meetingId, user, voted: (poll) => votedHere(user.id, poll.poll_id) !== null });
   }, (err) => {
     const missing = err.code === "not_found" || err.code === "forbidden";
     fill(el.querySelector("section.meeting"), h("div.card",
@@ -168,6 +172,7 @@ export function mount(el, { user, params, navigate }) {
       offState();
       window.removeEventListener("hop:mark-tab", onMark);
       window.removeEventListener("hop:open-tab", onOpenTab);
+      alerts?.destroy();
       for (const { feature, handle, offs } of mounted) {
         offs.forEach((f) => f());
         try { handle?.destroy?.(); } catch (err) { console.error(`feature ${feature.id} destroy`, err); }
