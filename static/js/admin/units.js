@@ -28,7 +28,8 @@ export function mount(el) {
     const branch = (nodes) => h("ul.tree", nodes.map((n) =>
       h("li",
         h("div.tree-row", { "data-unit-id": n.unit.id },
-          h("span.tree-name", n.unit.name), " ", h("span.badge", label("kind", n.unit.kind)),
+          h("span.tree-name", n.unit.name), " ", h("span.badge", label("kind", n.unit.kind)), " ",
+          h("span.tree-id.muted", { title: t("Mã số (id) của đơn vị, dùng khi nhập người dùng từ CSV", "The unit's id, for the CSV user import") }, `#${n.unit.id}`),
           h("span.tree-tools",
             h("button", { type: "button", onclick: () => unitDialog(null, n.unit.id).then(reload) }, t("+ Đơn vị con", "+ Sub-unit")),
             h("button", { type: "button", onclick: () => unitDialog(n.unit, n.unit.parent_id).then(reload) }, t("Sửa", "Edit")))),
