@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,11 @@ class Settings(BaseSettings):
 
     # Quorum: more than this fraction of the voting members (chair, delegates, points) present.
     quorum_fraction: float = 0.5
+    # A vote passes (thông qua) when "Tán thành" is more than half of: "members" — every voting
+    # member of the meeting (chair, delegates, points; a deputy stands for the one they replace),
+    # as the Law on Local Government asks of a People's Committee; or "present" — those present
+    # when the vote closed. The minutes print the rule with each result.
+    vote_majority_of: Literal["members", "present"] = "members"
     reminder_minutes: int = 30
 
     # argon2id cost. Production keeps the library's defaults; tests lower them (never prod).
