@@ -148,7 +148,7 @@ async def api_users_import(request: Request) -> Response:
             "Dòng tiêu đề phải là: " + ",".join(IMPORT_HEADER),
             {"file": "bad header"},
         )
-    find_unit = UnitLookup(await Unit.all().values_list("id", "name"))
+    find_unit = UnitLookup(await Unit.all().values_list("id", "name", "code"))
     existing = set(await User.all().values_list("username", flat=True))
     accepted: list[tuple[int, dict[str, Any]]] = []
     refused: list[dict[str, Any]] = []
