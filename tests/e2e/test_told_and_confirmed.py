@@ -158,6 +158,16 @@ async def test_chair_confirms_start_close_and_publish(clients: Live, browsers: B
     await card.get_by_role("button", name="Kết thúc biểu quyết").click()
     await dialog.get_by_role("button", name="Kết thúc biểu quyết").click()
     await expect(card.get_by_test_id("poll-status")).to_have_text("đã kết thúc")
+    # A request in the queue: the time-limit select has its visible label; the secret-ballot
+    # box is a whole-label target.
+    await delegates[0].ok("floor:request", {"meeting_id": mid, "topic": "Về tiến độ giải ngân"})
+    limit = chair.get_by_label("Thời gian mỗi lượt phát biểu")
+    await expect(limit).to_be_visible()
+    await expect(limit).to_have_value("300")
+    secret = chair.locator("label.secret-check")
+    box = await secret.bounding_box()
+    assert box and box["height"] >= 44 and box["width"] >= 44, box
+    await expect(chair.get_by_label("Bỏ phiếu kín")).to_be_visible()
     await chair.evaluate("window.scrollTo(0, 0)")
     await shot(chair, "tablet-console")
     assert await small_targets(chair) == []

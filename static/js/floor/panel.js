@@ -138,7 +138,8 @@ export default {
           h("h2", isChair ? t("Điều hành phiên họp", "Chair's console") : t("Danh sách phát biểu", "Speakers")),
           h("p", t("Nội dung đang thảo luận: ", "Under discussion: "), consoleParts.item),
           consoleParts.speaker,
-          h("h3", consoleParts.queueTitle, isChair ? consoleParts.limit : null),
+          h("h3", consoleParts.queueTitle),
+          isChair ? consoleParts.limit : null,
           consoleParts.queue));
       }
       consoleParts.item.textContent = item ? item.title : t("(chưa chọn)", "(none)");
