@@ -56,7 +56,6 @@ export function mount(el, { user, params, navigate }) {
         if (focus) button.focus();
       }
     }
-    window.dispatchEvent(new CustomEvent("hop:tab-selected", { detail: { meetingId, tab: id } }));
   }
 
   // ARIA tabs (WAI-ARIA APG): arrows move between tabs and open them, Home/End go to the ends.
