@@ -193,10 +193,23 @@ async def test_chair_confirms_start_close_and_publish(clients: Live, browsers: B
     await expect(chair.get_by_test_id("notice-link")).to_be_visible()
     await shot(chair, "tablet-conclusions")
 
-    # The kiosk of the connection point.
+    # The kiosk of the connection point: told at once when the hall is given the floor.
     kiosk = await browsers.login(
         m["points"][0].user.username, viewport={"width": 1280, "height": 720}
     )
+    await kiosk.add_init_script(SENSES)
     await kiosk.goto(f"{clients.url}/static/hall.html?meeting={mid}")
-    await expect(kiosk.locator("#status")).not_to_be_empty()
+    await expect(kiosk.locator("#title")).to_contain_text("Họp UBND tỉnh tháng 12")
+    await kiosk.locator("#mute-audio").click()  # the operator's tap (audio allowed), mic off
+    point_c = await clients.client(m["points"][0])
+    req = await point_c.ok("floor:request", {"meeting_id": mid})
+    chair_c = await clients.client(m["chair"])
+    started = time.monotonic()
+    await chair_c.ok("floor:grant", {"request_id": req["request_id"]})
+    told = kiosk.get_by_role("alert")
+    await expect(told).to_contain_text("mời điểm cầu phát biểu", timeout=1000)
+    assert time.monotonic() - started < 1.0
+    assert (await senses(kiosk))[0] >= 1
     await shot(kiosk, "kiosk")
+    await told.get_by_role("button", name="Đã biết").click()
+    await expect(told).to_be_hidden()
