@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 import agenda
@@ -94,8 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command")
     p_serve = sub.add_parser("serve", help="run the server (default)")
-    p_serve.add_argument("--host", default="127.0.0.1")
-    p_serve.add_argument("--port", type=int, default=8000)
+    # HOST / PORT from the environment too, so the README's first command runs unchanged.
+    p_serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    p_serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     p_user = sub.add_parser("user", help="manage users")
     user_sub = p_user.add_subparsers(dest="user_command", required=True)
     p_add = user_sub.add_parser("add", help="create a user; the password is read from stdin")
@@ -109,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("makemigrations", help="write migrations for changed models")
     args = parser.parse_args(argv)
     # Our own loggers at INFO; libraries (fontTools subsetting, tortoise) only when they warn.
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     logging.getLogger("hop").setLevel(logging.INFO)
     if args.command == "makemigrations":
         from tortoise.cli.cli import main as tortoise_main
@@ -120,7 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(user_add(args))
     if args.command == "demo":
         return asyncio.run(demo())
-    serve(getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8000))
+    serve(
+        getattr(args, "host", os.environ.get("HOST", "127.0.0.1")),
+        getattr(args, "port", int(os.environ.get("PORT", "8000"))),
+    )
     return 0
 
 

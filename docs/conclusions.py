@@ -14,6 +14,7 @@ from pydantic import Field
 from docs.notice_pdf import Notice, NoticeSection, notice_pdf
 from docs.pdfkit import ascii_initials
 from docs.signing import configured_signer, sign_pdf
+from meeting.actions.meetings import held_times
 from meeting.errors import conflict, invalid
 from meeting.hub import STAFF, Context, Payload, action, snapshot_part
 from meeting.jsonable import zone
@@ -129,7 +130,8 @@ async def build_notice(ctx: Context, rows: list[Conclusion], number: str) -> Not
             c.id,
         ),
     )
-    attendees = await Participant.filter(meeting=m, present=True).count()
+    present = await Participant.filter(meeting=m, present=True).values_list("role", flat=True)
+    started, _ = await held_times(m)
     tz = zone()
     return Notice(
         issuing_body=settings.issuing_body,
@@ -137,11 +139,12 @@ async def build_notice(ctx: Context, rows: list[Conclusion], number: str) -> Not
         number=number,
         published_at=ctx.now.astimezone(tz),
         meeting_title=m.title,
-        meeting_start=m.starts_at.astimezone(tz),
+        meeting_start=(started or m.starts_at).astimezone(tz),
         location=m.location,
         chair_name=chair.full_name,
         chair_title=chair.title,
-        attendees=attendees,
+        delegates=sum(1 for r in present if r == Role.DELEGATE),
+        points=sum(1 for r in present if r == Role.POINT),
         sections=[
             NoticeSection(
                 items[c.agenda_item_id].title if c.agenda_item_id in items else "",  # type: ignore[attr-defined]

@@ -12,12 +12,14 @@ from starlette.responses import Response
 
 from docs.minutes_pdf import Attendee, Minutes, PollResult, Speech, minutes_pdf
 from docs.pdfkit import ascii_initials
+from meeting.actions.meetings import held_times
 from meeting.floor_views import poll_view
 from meeting.http import current_user, server_of
 from meeting.hub import Context, Flag
 from meeting.jsonable import zone
 from meeting.models import (
     EVERY_ROLE,
+    VOTERS,
     AgendaItem,
     Conclusion,
     Participant,
@@ -85,13 +87,20 @@ async def build_minutes(ctx: Context) -> Minutes:
             Speech(names[uid], titles.get(r.agenda_item_id, ""), r.topic,  # type: ignore[attr-defined]
                    r.started_at.astimezone(tz), dur)
         )
+    # The majority's base (settings.vote_majority_of): every voting member (a deputy stands for
+    # the one they replace), or those present when the vote closed.
+    members = sum(1 for p in parts if p.role in VOTERS and p.response != Answer.DELEGATED)
+    of_members = settings.vote_majority_of == "members"
+    base_label = "tổng số thành viên có quyền biểu quyết" if of_members else "số thành viên có mặt"
     polls = []
     for poll in await Poll.filter(meeting=m).order_by("id"):
         v = await poll_view(poll, staff=False)
         polls.append(
             PollResult(poll.question, titles.get(poll.agenda_item_id, ""), poll.secret,  # type: ignore[attr-defined]
-                       poll.status, list(poll.options), v["counts"], v["voted"], v["eligible"])
+                       poll.status, list(poll.options), v["counts"], v["voted"], v["eligible"],
+                       base=members if of_members else (v["eligible"] or 0), base_label=base_label)
         )
+    started, ended = await held_times(m)
     conclusions = []
     rows = await Conclusion.filter(meeting=m)
     order = {i.id: i.position for i in items}
@@ -124,6 +133,13 @@ async def build_minutes(ctx: Context) -> Minutes:
         speeches=speeches,
         polls=polls,
         conclusions=conclusions,
+        started_at=started.astimezone(tz) if started else None,
+        ended_at=ended.astimezone(tz) if ended else None,
+        majority_rule=(
+            f"Nguyên tắc: nội dung được thông qua khi số phiếu tán thành vượt quá một nửa "
+            f"{base_label}"
+            + (f" ({members} người)." if of_members else " khi kết thúc biểu quyết.")
+        ),
     )
 
 

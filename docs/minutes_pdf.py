@@ -37,6 +37,27 @@ class PollResult:
     counts: list[int] | None
     voted: int
     eligible: int | None
+    # The base of the majority (settings.vote_majority_of): its size and its words.
+    base: int = 0
+    base_label: str = ""
+
+
+APPROVE = "Tán thành"
+
+
+def outcome_text(p: PollResult) -> str:
+    """The outcome under the stated rule: more than half of the base."""
+    counts = p.counts or []
+    rule = f"quá một nửa {p.base_label} ({p.base})"
+    if p.options and p.options[0] == APPROVE:
+        yes = counts[0] if counts else 0
+        passed = 2 * yes > p.base
+        verdict = "THÔNG QUA" if passed else "KHÔNG THÔNG QUA"
+        return f"{verdict}: {yes}/{p.base} tán thành; cần {rule}."
+    winners = [o for o, c in zip(p.options, counts, strict=False) if 2 * c > p.base]
+    if winners:
+        return f"Lựa chọn đạt {rule}: {', '.join(winners)}."
+    return f"Không có lựa chọn nào đạt {rule}."
 
 
 @dataclass
@@ -47,7 +68,7 @@ class Minutes:
     made_at: datetime
     meeting_title: str
     status: str
-    starts_at: datetime
+    starts_at: datetime  # scheduled
     ends_at: datetime
     location: str
     chair_name: str
@@ -57,6 +78,9 @@ class Minutes:
     speeches: list[Speech] = field(default_factory=list)
     polls: list[PollResult] = field(default_factory=list)
     conclusions: list[tuple[str, str]] = field(default_factory=list)  # (item title or "", text)
+    started_at: datetime | None = None  # actual (meeting:start), None: not started or unknown
+    ended_at: datetime | None = None  # actual (meeting:end)
+    majority_rule: str = ""  # the rule's sentence, printed before the votes
 
 
 def duration_text(seconds: int | None) -> str:
@@ -74,10 +98,8 @@ def minutes_pdf(mn: Minutes) -> bytes:
     doc.ln(5)
 
     doc.para("I. THỜI GIAN, ĐỊA ĐIỂM, CHỦ TRÌ", style="B")
-    doc.para(
-        f"Thời gian: từ {mn.starts_at:%H:%M} {vn_date(mn.starts_at)} "
-        f"đến {mn.ends_at:%H:%M} {vn_date(mn.ends_at)}."
-    )
+    for line in time_lines(mn):
+        doc.para(line)
     if mn.location:
         doc.para(f"Địa điểm: {mn.location}.")
     doc.para(f"Chủ trì: {mn.chair_name}.")
@@ -124,6 +146,8 @@ def minutes_pdf(mn: Minutes) -> bytes:
     doc.para("V. BIỂU QUYẾT", style="B")
     if not mn.polls:
         doc.para("(Không có biểu quyết)")
+    elif mn.majority_rule:
+        doc.para(mn.majority_rule, style="I", size=12)
     for i, p in enumerate(mn.polls, start=1):
         kind = "bỏ phiếu kín" if p.secret else "biểu quyết công khai"
         about = f" (nội dung: {p.item})" if p.item else ""
@@ -134,6 +158,7 @@ def minutes_pdf(mn: Minutes) -> bytes:
         eligible = f"/{p.eligible}" if p.eligible is not None else ""
         results = "; ".join(f"{o}: {c}" for o, c in zip(p.options, p.counts, strict=False))
         doc.para(f"Số người biểu quyết: {p.voted}{eligible}. Kết quả: {results}.")
+        doc.para(outcome_text(p), style="B", size=12.5)
     doc.ln(2)
 
     doc.para("VI. KẾT LUẬN", style="B")
@@ -148,11 +173,26 @@ def minutes_pdf(mn: Minutes) -> bytes:
         f"({'cuộc họp đã kết thúc' if mn.status == 'ended' else 'cuộc họp chưa kết thúc'}).",
         style="I", size=11, align="L",
     )
-    doc.signer_block(
-        left_title="",
-        left_lines=[],
-        capacity=["CHỦ TRÌ CUỘC HỌP"],
-        name=mn.chair_name,
-        note=("Thư ký: " + ", ".join(mn.secretary_names)) if mn.secretary_names else "",
-    )
+    doc.two_signers(("THƯ KÝ", mn.secretary_names[:1]), ("CHỦ TRÌ CUỘC HỌP", [mn.chair_name]))
     return doc.bytes()
+
+
+def _at(dt: datetime) -> str:
+    return f"{dt:%H} giờ {dt:%M} phút, {vn_date(dt)}"
+
+
+def time_lines(mn: Minutes) -> list[str]:
+    """When it was held — the actual start and end, never the schedule passed off as them; the
+    schedule is added, marked as such, when the meeting was not held as scheduled."""
+    scheduled = f"Theo lịch: từ {mn.starts_at:%H:%M} {vn_date(mn.starts_at)} đến {mn.ends_at:%H:%M}."
+    if mn.started_at is None:
+        if mn.status in ("in_progress", "ended"):  # held before start times were recorded
+            return [f"Thời gian (theo lịch): từ {_at(mn.starts_at)} đến {mn.ends_at:%H:%M}."]
+        return [f"Cuộc họp chưa bắt đầu. {scheduled}"]
+    end = f" đến {_at(mn.ended_at)}" if mn.ended_at else " (đang họp)"
+    lines = [f"Thời gian: bắt đầu lúc {_at(mn.started_at)}{end}."]
+    if mn.started_at.date() != mn.starts_at.date() or abs(
+        (mn.started_at - mn.starts_at).total_seconds()
+    ) > 3600:
+        lines.append(scheduled)
+    return lines

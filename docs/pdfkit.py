@@ -36,6 +36,16 @@ def ascii_initials(text: str) -> str:
     return "".join(letters) or "VP"
 
 
+def meeting_phrase(title: str) -> str:
+    """"cuộc họp X" for a meeting titled "Họp X", "Cuộc họp X" or "X" (never "cuộc họp Họp X")."""
+    text = nfc(title).strip()
+    low = text.casefold()
+    for prefix in ("cuộc họp ", "họp "):
+        if low.startswith(prefix):
+            return "cuộc họp " + text[len(prefix) :]
+    return "cuộc họp " + text
+
+
 def vn_date(dt: datetime) -> str:
     return f"ngày {dt.day:02d} tháng {dt.month:02d} năm {dt.year}"
 
@@ -138,6 +148,31 @@ class Doc(FPDF):
         self.set_xy(right_x, self.get_y() + 22)
         self.set_font(FONT, "B", 13)
         self.multi_cell(right_w, 6, nfc(name), align="C", **NEXT)
+
+    def two_signers(self, left: tuple[str, list[str]], right: tuple[str, list[str]]) -> None:
+        """Two signatures side by side, each with room to sign (minutes: secretary on the left,
+        chair on the right): (capacity, names)."""
+        self.ln(6)
+        if self.get_y() > self.h - 70:
+            self.add_page()
+        top = self.get_y()
+        col_w = (self.w - self.l_margin - self.r_margin - 10) / 2
+        bottom = top
+        for i, (capacity, names) in enumerate((left, right)):
+            x = self.l_margin + i * (col_w + 10)
+            self.set_xy(x, top)
+            self.set_font(FONT, "B", 12.5)
+            self.multi_cell(col_w, 6, nfc(capacity).upper(), align="C", **NEXT)
+            self.set_x(x)
+            self.set_font(FONT, "I", 10.5)
+            self.multi_cell(col_w, 5, "(Ký, ghi rõ họ tên)", align="C", **NEXT)
+            self.set_xy(x, self.get_y() + 22)
+            self.set_font(FONT, "B", 13)
+            for name in names:
+                self.set_x(x)
+                self.multi_cell(col_w, 6, nfc(name), align="C", **NEXT)
+            bottom = max(bottom, self.get_y())
+        self.set_y(bottom)
 
     def bytes(self) -> bytes:
         return bytes(self.output())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -12,6 +13,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = ""  # empty: an SQLite file under data_dir
+    # Seed a demo province into an empty database at start, and show its logins on /login.
+    # Unset: on for the embedded SQLite default (the README's first command), off whenever
+    # DATABASE_URL names a database (a real deployment never gets demo accounts by surprise).
+    demo: bool | None = None
     redis_url: str = ""  # empty: one process, pushes stay in memory
     redis_channel: str = "hop-khong-giay"  # python-socketio pub/sub channel
     data_dir: Path = Path("var")
@@ -31,6 +36,11 @@ class Settings(BaseSettings):
 
     # Quorum: more than this fraction of the voting members (chair, delegates, points) present.
     quorum_fraction: float = 0.5
+    # A vote passes (thông qua) when "Tán thành" is more than half of: "members" — every voting
+    # member of the meeting (chair, delegates, points; a deputy stands for the one they replace),
+    # as the Law on Local Government asks of a People's Committee; or "present" — those present
+    # when the vote closed. The minutes print the rule with each result.
+    vote_majority_of: Literal["members", "present"] = "members"
     reminder_minutes: int = 30
 
     # argon2id cost. Production keeps the library's defaults; tests lower them (never prod).
@@ -69,6 +79,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite://{(self.data_dir / 'hop.sqlite3').as_posix()}"
+
+    @property
+    def demo_enabled(self) -> bool:
+        return self.demo if self.demo is not None else not self.database_url
 
     @property
     def upload_limit_bytes(self) -> int:

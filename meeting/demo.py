@@ -1,7 +1,9 @@
-"""`python run.py demo`: a demo province to try the system with (PROTOCOL §1)."""
+"""A demo province to try the system with (PROTOCOL §1): `python run.py demo`, or seeded by the
+server on the first start of an empty database when the DEMO setting is on (config.py)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 
@@ -23,7 +25,18 @@ from meeting.models import (
 DemoStep = Callable[[Identity, Meeting, dict[str, User]], Awaitable[None]]
 DEMO_STEPS: list[DemoStep] = []
 
+log = logging.getLogger("hop.demo")
+
 PASSWORD = "demo12345"
+CHAIR = "chutich"
+# The accounts the login page of a demo install offers: (username, who in vi, who in en).
+SHOWN_LOGINS = [
+    (CHAIR, "Chủ trì cuộc họp", "Chair"),
+    ("thuky1", "Thư ký", "Secretary"),
+    ("daibieu1", "Đại biểu", "Delegate"),
+    ("diemcau-tinh", "Điểm cầu (hội trường)", "Connection point (hall)"),
+    ("admin", "Quản trị hệ thống", "Administrator"),
+]
 DISTRICTS = {
     "Huyện Đông Sơn": ["Xã Đông Hòa", "Xã Đông Tiến", "Xã Đông Thanh"],
     "Huyện Tây Sơn": ["Xã Tây Bình", "Xã Tây Giang", "Thị trấn Phú Phong"],
@@ -48,7 +61,7 @@ async def fill(identity: Identity) -> list[tuple[str, str, str]]:
         name="Văn phòng UBND tỉnh", kind=UnitKind.DEPARTMENT, parent=province
     )
     await person("admin", "Quản trị hệ thống", office, "quản trị / admin", admin=True)
-    chair = await person("chutich", "Nguyễn Văn An", province, "chủ trì / chair")
+    chair = await person(CHAIR, "Nguyễn Văn An", province, "chủ trì / chair")
     await person("thuky1", "Trần Thị Bình", office, "thư ký / secretary", organizer=True)
     await person("thuky2", "Lê Thị Cúc", office, "thư ký / secretary", organizer=True)
     await person(
@@ -118,3 +131,24 @@ async def fill(identity: Identity) -> list[tuple[str, str, str]]:
     for step in DEMO_STEPS:
         await step(identity, meeting, users)
     return logins
+
+
+async def seed_if_empty(identity: Identity) -> bool:
+    """The server's first start on an empty database with DEMO on: fill it, log the logins."""
+    if await User.exists():
+        return False
+    logins = await fill(identity)
+    log.info(
+        "demo province created; logins (password %s): %s",
+        PASSWORD,
+        ", ".join(f"{u} ({who})" for u, _, who in logins),
+    )
+    return True
+
+
+async def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(username, password, who vi, who en) to show on /login of a demo install (DEMO on and
+    the demo's accounts present; a hash check per page view would cost ~0.1 s of CPU)."""
+    if not await User.exists(username=CHAIR):
+        return []
+    return [(u, PASSWORD, vi, en) for u, vi, en in SHOWN_LOGINS]

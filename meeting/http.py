@@ -19,6 +19,7 @@ from meeting.errors import ActionError
 from meeting.identity import COOKIE_NAME, new_password, user_view
 from meeting.jsonable import jsonable
 from meeting.models import Audit, Unit, User
+from meeting.unit_lookup import UnitLookup
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -147,7 +148,7 @@ async def api_users_import(request: Request) -> Response:
             "Dòng tiêu đề phải là: " + ",".join(IMPORT_HEADER),
             {"file": "bad header"},
         )
-    unit_ids = set(await Unit.all().values_list("id", flat=True))
+    find_unit = UnitLookup(await Unit.all().values_list("id", "name", "code"))
     existing = set(await User.all().values_list("username", flat=True))
     accepted: list[tuple[int, dict[str, Any]]] = []
     refused: list[dict[str, Any]] = []
@@ -167,8 +168,8 @@ async def api_users_import(request: Request) -> Response:
                 reason = f"tên đăng nhập {username} đã có"
             elif not full_name:
                 reason = "thiếu họ tên"
-            elif unit and (not unit.isdigit() or int(unit) not in unit_ids):
-                reason = f"không có đơn vị {unit}"
+            elif unit and isinstance(unit_id := find_unit(unit), str):
+                reason = unit_id
             elif p_flag is None or o_flag is None:
                 reason = "cột point/organizer phải là 0 hoặc 1"
         if reason:
@@ -181,7 +182,7 @@ async def api_users_import(request: Request) -> Response:
                 {
                     "username": username,
                     "full_name": full_name,
-                    "unit_id": int(unit) if unit else None,
+                    "unit_id": find_unit(unit) if unit else None,
                     "title": title,
                     "point": bool(p_flag),
                     "organizer": bool(o_flag),

@@ -143,6 +143,7 @@ def unit_view(unit: Unit) -> dict:
     return {
         "id": unit.id,
         "name": unit.name,
+        "code": unit.code,
         "kind": unit.kind,
         "parent_id": unit.parent_id,  # type: ignore[attr-defined]
     }

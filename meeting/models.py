@@ -56,6 +56,9 @@ class ItemStatus(StrEnum):
 class Unit(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200)
+    # The official administrative code (mã đơn vị hành chính, e.g. "26734") or the province's own;
+    # optional. The user import accepts it in place of the id.
+    code = fields.CharField(max_length=20, null=True, unique=True)
     kind = fields.CharEnumField(UnitKind, max_length=20)
     parent: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
         "core.Unit", null=True, related_name="children", on_delete=fields.RESTRICT

@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from meeting.demo import demo_logins
 from meeting.errors import ActionError
 from meeting.http import current_user, request_token, server_of, set_session_cookie
 from meeting.identity import COOKIE_NAME
@@ -33,9 +34,15 @@ def render(name: str, request: Request, status: int = 200, **context: object) ->
     return HTMLResponse(html, status_code=status)
 
 
+async def _login_form(request: Request, status: int = 200, **context: object) -> HTMLResponse:
+    """The login page; a demo install also lists its accounts, so a newcomer gets in at once."""
+    demo = await demo_logins() if server_of(request).settings.demo_enabled else []
+    return render("login.html", request, status=status, demo=demo, **context)
+
+
 async def login_page(request: Request) -> Response:
     if request.method == "GET":
-        return render("login.html", request, next=request.query_params.get("next", "/"))
+        return await _login_form(request, next=request.query_params.get("next", "/"))
     form = await request.form()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     target = str(form.get("next", "/"))
@@ -44,8 +51,8 @@ async def login_page(request: Request) -> Response:
     try:
         token, _ = await server_of(request).identity.login(username, password)
     except ActionError as exc:
-        return render(
-            "login.html", request, status=exc.status, error=exc.code, username=username, next=target
+        return await _login_form(
+            request, status=exc.status, error=exc.code, username=username, next=target
         )
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, request, token)

@@ -19,6 +19,7 @@ from tortoise.exceptions import ConfigurationError
 from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.db import CORE_APPS, migrate_database, tortoise_config
+from meeting.demo import seed_if_empty
 from meeting.errors import ActionError
 from meeting.fanout import Fanout, fanout_service
 from meeting.http import action_error_handler
@@ -141,6 +142,8 @@ class Server:
             # Background services inherit this server's database through their task's context.
             outer = _current_context.set(ctx)
             try:
+                if self.settings.demo_enabled:  # an empty embedded database starts as a demo
+                    await seed_if_empty(self.identity)
                 for service in self.services:
                     self.spawn(service(self), name=service.__name__)
             finally:

@@ -15,6 +15,7 @@ from meeting.jsonable import iso
 from meeting.models import (
     EVERY_ROLE,
     AgendaItem,
+    Audit,
     ItemStatus,
     Meeting,
     MeetingStatus,
@@ -192,6 +193,23 @@ async def cancel(ctx: Context, p: MeetingCancel) -> dict:
     return meeting_view(m)
 
 
+async def _record_held(ctx: Context, what: str) -> None:
+    """When the meeting actually started or ended (the minutes and the notice print these, not
+    the schedule: a meeting started a day early must not read as held on its scheduled day)."""
+    assert ctx.meeting is not None
+    await Audit.create(actor=ctx.user, action=what, target=f"meeting:{ctx.meeting.id}", at=ctx.now)
+
+
+async def held_times(m: Meeting) -> tuple[datetime | None, datetime | None]:
+    """(actual start, actual end) as recorded by meeting:start / meeting:end; None when not
+    (yet) so, or for a meeting run before they were recorded."""
+    rows = await Audit.filter(
+        target=f"meeting:{m.id}", action__in=["meeting:start", "meeting:end"]
+    ).values_list("action", "at")
+    at = dict(rows)
+    return at.get("meeting:start"), at.get("meeting:end")
+
+
 @action("meeting:start", payload=MeetingId, roles=STAFF)
 async def start(ctx: Context, p: MeetingId) -> dict:
     m = ctx.meeting
@@ -200,6 +218,7 @@ async def start(ctx: Context, p: MeetingId) -> dict:
         raise conflict("Chỉ bắt đầu được cuộc họp đã phát hành và chưa bắt đầu")
     m.status = MeetingStatus.IN_PROGRESS
     await m.save()
+    await _record_held(ctx, "meeting:start")
     await push_meeting(ctx)
     ctx.signal("meeting.started", meeting_id=m.id)
     return meeting_view(m)
@@ -213,6 +232,7 @@ async def end(ctx: Context, p: MeetingId) -> dict:
         raise conflict("Cuộc họp không đang diễn ra")
     m.status = MeetingStatus.ENDED
     await m.save()
+    await _record_held(ctx, "meeting:end")
     closed = await AgendaItem.filter(meeting=m, status=ItemStatus.ACTIVE).update(
         status=ItemStatus.DONE
     )

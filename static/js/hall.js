@@ -5,6 +5,7 @@
 // Open as /static/hall.html?meeting=ID once signed in as the point's user.
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
 import { createViewer } from "/static/js/docs/viewer.js";
+import { tellHall } from "/static/js/parts/hall-alert.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -74,6 +75,7 @@ function render(state) {
   showPresented(state);
   const mine = (state.floor?.queue || []).some((q) => q.user_id === state.me_id);
   $("request").textContent = mine ? "Đã đăng ký phát biểu" : "Đăng ký phát biểu";
+  tellHall(state);
 }
 
 async function devices() {

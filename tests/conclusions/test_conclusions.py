@@ -111,7 +111,7 @@ async def test_signed_notice(signing: tuple[Live, Path]) -> None:
         "Độc lập - Tự do - Hạnh phúc",
         "ỦY BAN NHÂN DÂN TỈNH",
         "THÔNG BÁO",
-        "Kết luận tại cuộc họp Họp thường kỳ",
+        "Kết luận tại cuộc họp thường kỳ",  # "Họp thường kỳ", not doubled (issue 12)
         published["number"],
         "Nội dung 1: báo cáo kinh tế - xã hội",
         item_text,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tests.core.util import admin, by_id, not_object_payloads
 from tests.live import Live
 
@@ -40,7 +42,7 @@ async def test_unit_create_invalid_and_refused(clients: Live) -> None:
         ({"kind": "commune"}, "invalid", "name"),
         ({"name": "Xã A", "kind": "commune", "parent_id": "1"}, "invalid", "parent_id"),
         ({"name": "Xã A", "kind": "commune", "parent_id": 987654}, "invalid", "parent_id"),
-        ({"name": "Xã A", "kind": "commune", "code": "X1"}, "invalid", "code"),
+        ({"name": "Xã A", "kind": "commune", "code": "mã có dấu cách"}, "invalid", "code"),  # issue 12: codes exist now; a malformed one is refused
     ]
     for payload, code, name in cases:
         err = await ac.error("unit:create", payload, code)
@@ -57,7 +59,13 @@ async def test_unit_update(clients: Live) -> None:
     moved = await ac.ok(
         "unit:update", {"unit_id": c["id"], "parent_id": b["id"], "name": "Xã Đồng Tâm"}
     )
-    assert moved == {"id": c["id"], "name": "Xã Đồng Tâm", "kind": "commune", "parent_id": b["id"]}
+    assert moved == {
+        "id": c["id"],
+        "name": "Xã Đồng Tâm",
+        "code": None,  # issue 12: units have an optional code
+        "kind": "commune",
+        "parent_id": b["id"],
+    }
     top = await ac.ok("unit:update", {"unit_id": c["id"], "parent_id": None})
     assert top["parent_id"] is None and top["name"] == "Xã Đồng Tâm"
     assert by_id(await ac.ok("unit:list", {}), c["id"]) == top
@@ -101,3 +109,20 @@ async def test_unit_list_invalid(clients: Live) -> None:
     for payload, code, name in [*not_object_payloads(), ({"kind": "province"}, "invalid", "kind")]:
         err = await c.error("unit:list", payload, code)
         assert name in err["details"], (payload, err)
+
+
+async def test_unit_codes_are_unique_and_can_be_cleared(clients: Live) -> None:
+    """Issue 12: a unit's optional code (mã đơn vị), for the CSV import."""
+    _, ac = await admin(clients)
+    code = f"M{uuid.uuid4().hex[:6]}"
+    a = await ac.ok("unit:create", {"name": "Xã Có Mã", "kind": "commune", "code": code})
+    assert a["code"] == code
+    err = await ac.error(
+        "unit:create", {"name": "Xã Khác", "kind": "commune", "code": code.upper()}, "invalid"
+    )
+    assert err["details"] == {"code": "taken"}
+    await ac.error("unit:create", {"name": "Xã Sai", "kind": "commune", "code": "a b"}, "invalid")
+    same = await ac.ok("unit:update", {"unit_id": a["id"], "code": code, "name": "Xã Có Mã Mới"})
+    assert same["code"] == code  # its own code is not "taken"
+    cleared = await ac.ok("unit:update", {"unit_id": a["id"], "code": ""})
+    assert cleared["code"] is None

@@ -88,7 +88,8 @@ async def test_typing_survives_pushes(clients: Live, browsers: Browsers) -> None
     await delegate.get_by_role("tab", name="Tài liệu").click()
     await delegate.get_by_role("button", name="Báo cáo quý III").click()
     await expect(delegate.get_by_test_id("viewer")).to_have_attribute("data-page", "1")
-    await delegate.locator("details.docs-notes summary").click()
+    # The note box starts open (issue 12: it was collapsed).
+    await expect(delegate.locator("details.docs-notes")).to_have_attribute("open", "")
     note = delegate.locator("textarea.docs-note-text")
     async with pushes_meanwhile(m["secretary_client"], other_client, mid, other.id) as done:
         await type_while_pushed(delegate, note, done)

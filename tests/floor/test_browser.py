@@ -66,7 +66,9 @@ async def test_vote_card_and_conclusion_editor(clients: Live, browsers: Browsers
     await delegate.get_by_role("tab", name=TAB).click()
     card = delegate.locator(f".poll[data-poll-id='{poll['poll_id']}']")
     await card.get_by_role("button", name="Tán thành", exact=True).click()
-    await expect(card).to_contain_text("Bạn đã biểu quyết.")
+    # Casting is confirmed first (issue 12), then the voter sees their choice.
+    await delegate.get_by_role("dialog").get_by_role("button", name="Gửi: Tán thành").click()
+    await expect(card.get_by_test_id("my-vote")).to_have_text("Bạn đã biểu quyết: Tán thành")
     await expect(card.get_by_test_id("poll-voted")).to_contain_text("Đã biểu quyết: 1/")
     await expect(card.locator(".results")).to_have_count(0)  # no counts while open
     await chair_c.ok("poll:close", {"poll_id": poll["poll_id"]})
@@ -82,6 +84,7 @@ async def test_vote_card_and_conclusion_editor(clients: Live, browsers: Browsers
     snap = await chair_c.ok("meeting:get", {"meeting_id": mid})
     assert {c["text"] for c in snap["conclusions"]} == {"Thống nhất thông qua quy hoạch", "Giao các sở triển khai"}
     await secretary.get_by_test_id("publish").click()
+    await secretary.get_by_role("dialog").get_by_role("button", name="Ban hành", exact=True).click()
     await expect(secretary.get_by_test_id("notice-link")).to_be_visible()
     await expect(delegate.get_by_role("tab", name="Kết luận & biên bản")).to_be_visible()
     await delegate.get_by_role("tab", name="Kết luận & biên bản").click()

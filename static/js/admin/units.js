@@ -28,7 +28,9 @@ export function mount(el) {
     const branch = (nodes) => h("ul.tree", nodes.map((n) =>
       h("li",
         h("div.tree-row", { "data-unit-id": n.unit.id },
-          h("span.tree-name", n.unit.name), " ", h("span.badge", label("kind", n.unit.kind)),
+          h("span.tree-name", n.unit.name), " ", h("span.badge", label("kind", n.unit.kind)), " ",
+          h("span.tree-id.muted", { title: t("Mã số (id) của đơn vị, dùng khi nhập người dùng từ CSV", "The unit's id, for the CSV user import") }, `#${n.unit.id}`),
+          n.unit.code ? h("span.tree-code", { title: t("Mã đơn vị", "Unit code") }, t(`mã ${n.unit.code}`, `code ${n.unit.code}`)) : null,
           h("span.tree-tools",
             h("button", { type: "button", onclick: () => unitDialog(null, n.unit.id).then(reload) }, t("+ Đơn vị con", "+ Sub-unit")),
             h("button", { type: "button", onclick: () => unitDialog(n.unit, n.unit.parent_id).then(reload) }, t("Sửa", "Edit")))),
@@ -38,6 +40,8 @@ export function mount(el) {
 
   async function unitDialog(unit, parentId) {
     const name = h("input", { name: "name", required: true, maxlength: 200, value: unit?.name || "" });
+    const code = h("input", { name: "code", maxlength: 20, pattern: "[\\w.\\/\\-]*", value: unit?.code || "",
+      autocapitalize: "characters", spellcheck: "false" });
     const kind = h("select", { name: "kind" }, labelKeys("kind").map((k) =>
       h("option", { value: k, selected: unit ? unit.kind === k : k === guessKind(parentId) }, label("kind", k))));
     const parent = h("select", { name: "parent_id" },
@@ -45,12 +49,14 @@ export function mount(el) {
     const error = h("p.error", { hidden: true });
     const v = await dialog({
       title: unit ? t("Sửa đơn vị", "Edit unit") : t("Thêm đơn vị", "Add a unit"),
-      body: [h("label", t("Tên đơn vị", "Name"), name), h("label", t("Loại", "Kind"), kind),
+      body: [h("label", t("Tên đơn vị", "Name"), name),
+        h("label", t("Mã đơn vị (không bắt buộc)", "Unit code (optional)"), code),
+        h("label", t("Loại", "Kind"), kind),
         h("label", t("Trực thuộc", "Under"), parent), error],
       buttons: [{ text: t("Thôi", "Cancel"), value: null }, { text: t("Lưu", "Save"), value: "ok", primary: true }],
       validate: async () => {
-        if (!name.reportValidity()) return false;
-        const payload = { name: name.value.trim(), kind: kind.value, parent_id: parent.value ? Number(parent.value) : null };
+        if (!name.reportValidity() || !code.reportValidity()) return false;
+        const payload = { name: name.value.trim(), code: code.value.trim() || null, kind: kind.value, parent_id: parent.value ? Number(parent.value) : null };
         try {
           if (unit) await call("unit:update", { unit_id: unit.id, ...payload });
           else await call("unit:create", payload);

@@ -104,7 +104,7 @@ export default {
         h("span.spacer"),
         presentBtn, stopBtn),
       viewerEl,
-      h("details.docs-notes",
+      h("details.docs-notes", { open: true },
         h("summary", noteHead),
         noteText,
         h("div.action-bar", noteSave),
@@ -147,6 +147,8 @@ export default {
         noteKey = null; // the notes of the new document are shown when its page is drawn
         loadNotes(doc);
       }
+      // The opened document is brought into view (on a phone the list pushes it below the fold).
+      if (changed) viewerCard.scrollIntoView({ block: "start" });
       try {
         await viewer.open(doc.url, page);
       } catch (err) {

@@ -2,7 +2,7 @@
 // type), publishing the "Thông báo kết luận" (chair or secretary), and for everyone the links to
 // the published notice (with its digital signature check) and to the minutes (biên bản).
 import { h, fill } from "../dom.js";
-import { busy, showError } from "../ui.js";
+import { busy, dialog, showError } from "../ui.js";
 import { http } from "../api.js";
 import { ensureStyle } from "./panel.js";
 
@@ -23,10 +23,14 @@ export default {
     const readBox = h("div.conclusion-read");
     const linksBox = h("div.pdf-links");
     const signatureBox = h("div.signature-result");
+    // Publishing sits in a card of its own, away from the links people open (a PDF link beside
+    // it was one tap from an act that cannot be undone).
+    const publishBox = h("div.publish-box");
     fill(el, h("div.floor-panel",
       h("div.card", h("h2", t("Văn bản của cuộc họp", "Meeting documents")), linksBox, signatureBox),
       isSecretary ? h("div.card", h("h2", t("Soạn kết luận", "Draft the conclusions")), editorBox) : null,
-      !isSecretary ? h("div.card", h("h2", t("Kết luận", "Conclusions")), readBox) : null));
+      !isSecretary ? h("div.card", h("h2", t("Kết luận", "Conclusions")), readBox) : null,
+      canPublish ? publishBox : null));
 
     const keyOf = (itemId) => (itemId == null ? "overall" : String(itemId));
 
@@ -91,13 +95,8 @@ export default {
           fill(signatureBox, h("p", { class: r.intact ? "" : "error" },
             r.intact ? t("Chữ ký số hợp lệ, văn bản nguyên vẹn", "Signature valid, document intact") : t("Chữ ký số KHÔNG hợp lệ", "Signature NOT valid"),
             r.signer ? ` — ${r.signer}` : "", r.signing_time ? `, ${new Date(r.signing_time).toLocaleString("vi-VN")}` : ""));
-        }) }, t("Kiểm tra chữ ký số", "Check the signature")) : null,
-        canPublish && state.status !== "cancelled" ? h("button.primary", { type: "button", "data-testid": "publish",
-          onclick: (e) => busy(e.currentTarget, async () => {
-            for (const [key, ed] of editors) if (ed.timer) save(key, key === "overall" ? null : Number(key));
-            const r = await ctx.call("conclusion:publish", { meeting_id: ctx.meetingId });
-            ctx.toast(t(`Đã ban hành thông báo kết luận ${r.number}`, `Notice ${r.number} published`));
-          }) }, t("Ban hành thông báo kết luận", "Publish the notice")) : null);
+        }) }, t("Kiểm tra chữ ký số", "Check the signature")) : null);
+      drawPublish(state, notices);
 
       if (isSecretary) {
         const agendaKey = JSON.stringify(items.map((i) => [i.id, i.position, i.title]));
@@ -116,6 +115,41 @@ export default {
           : h("p.muted", t("Chưa có kết luận", "No conclusions yet")));
       }
     }
+    function drawPublish(state, notices) {
+      if (!canPublish) return;
+      if (state.status === "cancelled") return fill(publishBox);
+      const agendaCount = (state.agenda || []).length;
+      const written = (state.conclusions || []).filter((c) => c.text.trim()).length;
+      fill(publishBox, h("div.card.publish-card",
+        h("h2", t("Ban hành thông báo kết luận", "Publish the conclusion notice")),
+        h("p.muted", notices.length
+          ? t(`Đã ban hành ${notices.length} lần. Ban hành lại sẽ tạo một thông báo mới với số mới.`, `Published ${notices.length} time(s). Publishing again makes a new notice with a new number.`)
+          : t("Thông báo được cấp số, ký số (nếu có cấu hình) và gửi tới mọi người trong cuộc họp.", "The notice gets a number, is signed (when configured) and is sent to everyone in the meeting.")),
+        written ? null : h("p.notice.warn", t("Chưa có nội dung kết luận: thư ký soạn kết luận trước khi ban hành.", "No conclusions yet: a secretary writes them before publishing.")),
+        h("button.primary", { type: "button", "data-testid": "publish", disabled: !written, onclick: (e) => busy(e.currentTarget, async () => {
+          if (!(await confirmPublish(written, agendaCount, notices.length))) return;
+          for (const [key, ed] of editors) if (ed.timer) save(key, key === "overall" ? null : Number(key));
+          const r = await ctx.call("conclusion:publish", { meeting_id: ctx.meetingId });
+          ctx.toast(t(`Đã ban hành thông báo kết luận ${r.number}`, `Notice ${r.number} published`));
+        }) }, t("Ban hành thông báo kết luận…", "Publish the notice…"))));
+    }
+
+    async function confirmPublish(written, agendaCount, before) {
+      const v = await dialog({
+        title: t("Ban hành thông báo kết luận?", "Publish the conclusion notice?"),
+        body: [
+          h("p", t(`Kết luận đã soạn: ${written} mục (chương trình có ${agendaCount} nội dung, cộng kết luận chung).`,
+            `Conclusions written: ${written} (the agenda has ${agendaCount} items, plus the overall one).`)),
+          h("p", t("Thông báo sẽ được cấp số văn bản, ký số nếu có cấu hình, và gửi ngay tới mọi người trong cuộc họp. Sau khi ban hành không thể sửa hay thu hồi số này.",
+            "The notice gets its official number, is signed when configured, and is sent at once to everyone in the meeting. Once published, it cannot be edited and its number cannot be taken back.")),
+          before ? h("p.notice.warn", t(`Đã có ${before} thông báo ban hành trước; thông báo mới sẽ có số mới.`, `${before} notice(s) already published; the new one gets a new number.`)) : null,
+        ],
+        buttons: [{ text: t("Chưa ban hành", "Not yet"), value: null },
+          { text: t("Ban hành", "Publish"), value: "ok", primary: true }],
+      });
+      return v === "ok";
+    }
+
     ctx.onState(draw);
     draw(ctx.state());
     return {

@@ -3,8 +3,9 @@
 // speaker with countdown and end, votes with live counts), the voting card, written opinions.
 // State comes from ctx.state(): `floor` (floor:state) and `polls` (poll:state).
 import { h, fill } from "../dom.js";
-import { busy, showError } from "../ui.js";
+import { busy, dialog, showError } from "../ui.js";
 import { countdown, noteFloor } from "./clock.js";
+import { rememberVote, votedHere } from "./ballot.js";
 
 const REQUESTERS = ["delegate", "point", "secretary"];
 const VOTERS = ["chair", "delegate", "point"];
@@ -33,7 +34,6 @@ export default {
     const isChair = role === "chair";
     const isStaff = STAFF.includes(role);
     const timers = new Set();
-    const votedKey = (pollId) => `voted:${me}:${pollId}`;
     let limit = Number(localStorage.getItem("floor:limit") || 300);
 
     const speakingBox = h("div.floor-speaking-slot");
@@ -122,7 +122,7 @@ export default {
       const item = (state.agenda || []).find((i) => i.active);
       const sp = floor.speaker;
       if (!consoleParts) {
-        const limitSelect = h("select", { "aria-label": t("Thời gian phát biểu", "Time limit"),
+        const limitSelect = h("select", { id: `floor-limit-${ctx.meetingId}`,
           onchange: (e) => { limit = Number(e.target.value); localStorage.setItem("floor:limit", String(limit)); } },
           LIMITS.map((s) => h("option", { value: s, selected: s === limit },
             s ? t(`${s / 60} phút`, `${s / 60} min`) : t("Không giới hạn", "No limit"))));
@@ -130,14 +130,16 @@ export default {
           item: h("span.floor-active-item"),
           speaker: h("div.floor-console-speaker"),
           queueTitle: h("span"),
-          limit: h("span", { hidden: true }, " ", limitSelect),
+          limit: h("label.floor-limit", { hidden: true },
+            t("Thời gian mỗi lượt phát biểu", "Time for each speaker"), limitSelect),
           queue: h("div.floor-console-queue"),
         };
         fill(consoleBox, h("div.card",
           h("h2", isChair ? t("Điều hành phiên họp", "Chair's console") : t("Danh sách phát biểu", "Speakers")),
           h("p", t("Nội dung đang thảo luận: ", "Under discussion: "), consoleParts.item),
           consoleParts.speaker,
-          h("h3", consoleParts.queueTitle, isChair ? consoleParts.limit : null),
+          h("h3", consoleParts.queueTitle),
+          isChair ? consoleParts.limit : null,
           consoleParts.queue));
       }
       consoleParts.item.textContent = item ? item.title : t("(chưa chọn)", "(none)");
@@ -173,7 +175,7 @@ export default {
         secret: secret.checked, ...(item ? { agenda_item_id: item.id } : {}) });
       if (ok) { question.value = ""; secret.checked = false; }
     } }, h("h3", t("Tạo biểu quyết", "New vote")), question,
-      h("label.check", secret, t("Bỏ phiếu kín", "Secret ballot")),
+      h("label.check.secret-check", secret, t("Bỏ phiếu kín", "Secret ballot")),
       h("button", { type: "submit" }, t("Tạo", "Create")));
 
     function results(poll) {
@@ -184,9 +186,55 @@ export default {
         h("span.tally", String(poll.counts[i])))));
     }
 
+    // The option this user chose, as this device remembers it (-1: voted, choice unknown here).
+    function myChoice(poll) {
+      const here = votedHere(me, poll.poll_id);
+      if (here !== null) return here;
+      return poll.i_voted ? -1 : null;
+    }
+
+    async function confirmVote(poll, option) {
+      const choice = poll.options[option];
+      const v = await dialog({
+        title: t("Xác nhận biểu quyết", "Confirm your vote"),
+        body: [
+          h("p", t("Nội dung: ", "Question: "), h("strong", poll.question)),
+          h("p.vote-choice", t("Bạn chọn: ", "Your choice: "), h("strong", choice)),
+          h("p", poll.secret
+            ? t("Bỏ phiếu kín: không ai thấy bạn chọn gì. Sau khi gửi, không thể thay đổi.", "Secret ballot: nobody sees your choice. Once sent, it cannot be changed.")
+            : t("Sau khi gửi, không thể thay đổi. Khi kết thúc, tên và lựa chọn của bạn được công bố.", "Once sent, it cannot be changed. When the vote closes, your name and choice are shown.")),
+        ],
+        buttons: [{ text: t("Chọn lại", "Go back"), value: null },
+          { text: t(`Gửi: ${choice}`, `Send: ${choice}`), value: "ok", primary: true }],
+      });
+      return v === "ok";
+    }
+
+    async function confirmClose(poll) {
+      const eligible = poll.eligible ?? 0;
+      const missing = Math.max(0, eligible - poll.voted);
+      const v = await dialog({
+        title: t("Kết thúc biểu quyết?", "Close the vote?"),
+        body: [
+          h("p", h("strong", poll.question)),
+          h("p.close-count", { "data-testid": "close-count" }, eligible
+            ? t(`${poll.voted} trên ${eligible} người đã biểu quyết${missing ? `; ${missing} người chưa biểu quyết` : ""}.`,
+              `${poll.voted} of ${eligible} have voted${missing ? `; ${missing} have not` : ""}.`)
+            : t(`${poll.voted} người đã biểu quyết.`, `${poll.voted} have voted.`)),
+          h("p", missing
+            ? t("Kết thúc bây giờ thì những người chưa biểu quyết không thể biểu quyết nữa. Kết quả được công bố ngay cho mọi người và không thể mở lại.",
+              "Closing now, those who have not voted cannot vote any more. The result is shown to everyone at once and the vote cannot be reopened.")
+            : t("Kết quả được công bố ngay cho mọi người và không thể mở lại.", "The result is shown to everyone at once and the vote cannot be reopened.")),
+        ],
+        buttons: [{ text: t("Chưa kết thúc", "Keep it open"), value: null },
+          { text: t("Kết thúc biểu quyết", "Close the vote"), value: "ok", danger: true }],
+      });
+      return v === "ok";
+    }
+
     function pollCard(poll) {
-      // i_voted comes with the snapshot (a reload); localStorage covers the votes cast since.
-      const canVote = VOTERS.includes(role) && poll.status === "open" && !poll.i_voted && !localStorage.getItem(votedKey(poll.poll_id));
+      const choice = myChoice(poll);
+      const canVote = VOTERS.includes(role) && poll.status === "open" && choice === null;
       const head = h("div",
         h("strong", poll.question), " ",
         h("span.muted", poll.secret ? t("(bỏ phiếu kín)", "(secret)") : ""),
@@ -196,26 +244,38 @@ export default {
         t(`Đã biểu quyết: ${poll.voted}${poll.eligible != null ? "/" + poll.eligible : ""}`,
           `Voted: ${poll.voted}${poll.eligible != null ? "/" + poll.eligible : ""}`));
       const vote = async (button, option) => {
+        if (!(await confirmVote(poll, option))) return;
         try {
+          button.disabled = true;
           await ctx.call("poll:vote", { poll_id: poll.poll_id, option });
-          localStorage.setItem(votedKey(poll.poll_id), "1");
-          ctx.toast(t("Đã ghi nhận biểu quyết", "Vote recorded"));
+          rememberVote(me, poll.poll_id, option);
+          ctx.toast(t(`Đã ghi nhận: ${poll.options[option]}`, `Vote recorded: ${poll.options[option]}`));
         } catch (err) {
-          if (err.code === "conflict") localStorage.setItem(votedKey(poll.poll_id), "1");
+          if (err.code === "conflict") rememberVote(me, poll.poll_id, -1);
           showError(err);
+        } finally {
+          button.disabled = false;
         }
         draw(ctx.state());
       };
+      const mine = VOTERS.includes(role) && choice !== null
+        ? h("p.my-vote", { "data-testid": "my-vote" }, choice >= 0
+          ? [t("Bạn đã biểu quyết: ", "You voted: "), h("strong", poll.options[choice])]
+          : t("Bạn đã biểu quyết.", "You have voted."))
+        : null;
       return h("div.poll", { "data-poll-id": poll.poll_id },
         head,
         canVote ? h("div.options", poll.options.map((o, i) => h("button.primary-outline", { type: "button", onclick: (e) => vote(e.currentTarget, i) }, o))) : null,
-        VOTERS.includes(role) && poll.status === "open" && !canVote ? h("p", t("Bạn đã biểu quyết.", "You have voted.")) : null,
+        mine,
         tally,
         results(poll),
         poll.votes ? h("details", h("summary", t("Danh sách biểu quyết", "Who voted what")),
           h("ul", poll.votes.map((v) => h("li", `${v.full_name}: ${poll.options[v.option]}`)))) : null,
         isChair && poll.status === "draft" ? h("button.primary", { type: "button", onclick: (e) => call(e.currentTarget, "poll:open", { poll_id: poll.poll_id }) }, t("Mở biểu quyết", "Open")) : null,
-        isChair && poll.status === "open" ? h("button.danger", { type: "button", onclick: (e) => call(e.currentTarget, "poll:close", { poll_id: poll.poll_id }) }, t("Kết thúc biểu quyết", "Close")) : null);
+        isChair && poll.status === "open" ? h("button.danger", { type: "button", onclick: async (e) => {
+          const button = e.currentTarget;
+          if (await confirmClose(poll)) await call(button, "poll:close", { poll_id: poll.poll_id });
+        } }, t("Kết thúc biểu quyết", "Close")) : null);
     }
 
     // The card and the staff's "new vote" form are made once; only the polls are redrawn (moving

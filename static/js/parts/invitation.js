@@ -11,6 +11,8 @@ export function renderInvitation(el, state, { meetingId, user }) {
   const me = participants.find((p) => p.user_id === user.id);
   // The secretary who made the meeting is attending by definition: no invitation to answer.
   if (!me || (me.role === "secretary" && state.created_by === user.id)) return fill(el);
+  // Nor does the chair once the meeting runs: they are running it.
+  if (me.role === "chair" && state.status === "in_progress") return fill(el);
   const open = ["scheduled", "in_progress"].includes(state.status);
   const nameOf = (id) => participants.find((p) => p.user_id === id)?.full_name || "";
   const deputy = participants.find((p) => p.substitute_for === user.id);
@@ -46,7 +48,11 @@ export function renderInvitation(el, state, { meetingId, user }) {
       buttons.push(h("button.primary.big", { type: "button", onclick: (ev) => respond(ev.currentTarget, "accepted") },
         t("Tham dự", "Attend")));
     }
-    if (me.response !== "declined") {
+    // The chair runs the meeting: not coming means the secretaries name another chair.
+    if (me.role === "chair") {
+      lines.push(h("p.muted.chair-hint", t("Bạn chủ trì cuộc họp này. Nếu không chủ trì được, hãy báo thư ký để đổi người chủ trì.",
+        "You chair this meeting. If you cannot, ask a secretary to name another chair.")));
+    } else if (me.response !== "declined") {
       buttons.push(h("button.big", {
         type: "button",
         onclick: async (ev) => {

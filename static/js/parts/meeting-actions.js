@@ -2,18 +2,14 @@
 import { call } from "../api.js";
 import { h, fill } from "../dom.js";
 import { t } from "../i18n.js";
-import { busy, confirmDialog, promptDialog, toast } from "../ui.js";
+import { busy, confirmDialog, dialog, promptDialog, toast } from "../ui.js";
+import { dayKey, fmtDateTime } from "../format.js";
 
 const STAFF = ["chair", "secretary"];
 
 export function renderStaffActions(el, state, { meetingId, navigate }) {
   if (!STAFF.includes(state.my_role)) return fill(el);
   const s = state.status;
-  const act = (event, done) => async (ev) =>
-    busy(ev.currentTarget, async () => {
-      await call(event, { meeting_id: meetingId });
-      toast(done);
-    });
   const buttons = [];
   if (!["ended", "cancelled"].includes(s)) {
     buttons.push(h("button", { type: "button", onclick: () => navigate(`/meetings/${meetingId}/edit`) },
@@ -35,8 +31,16 @@ export function renderStaffActions(el, state, { meetingId, navigate }) {
     }, t("Phát hành & gửi giấy mời", "Publish & send invitations")));
   }
   if (s === "scheduled") {
-    buttons.push(h("button.primary", { type: "button", onclick: act("meeting:start", t("Cuộc họp đã bắt đầu", "The meeting has started")) },
-      t("Bắt đầu họp", "Start the meeting")));
+    buttons.push(h("button.primary", {
+      type: "button",
+      onclick: async (ev) => {
+        const button = ev.currentTarget;
+        if (await confirmStart(state)) await busy(button, async () => {
+          await call("meeting:start", { meeting_id: meetingId });
+          toast(t("Cuộc họp đã bắt đầu", "The meeting has started"));
+        });
+      },
+    }, t("Bắt đầu họp", "Start the meeting")));
   }
   if (s === "in_progress") {
     buttons.push(h("button.primary", {
@@ -66,4 +70,25 @@ export function renderStaffActions(el, state, { meetingId, navigate }) {
     }, t("Huỷ họp", "Cancel meeting")));
   }
   fill(el, buttons.length ? h("div.action-bar", buttons) : null);
+}
+
+/** Starting cannot be undone: say what happens, and warn plainly when it is not yet its day. */
+async function confirmStart(state) {
+  const now = new Date().toISOString();
+  const early = dayKey(now) < dayKey(state.starts_at);
+  const body = [
+    h("p", t("Lịch họp: ", "Scheduled: "), h("strong", fmtDateTime(state.starts_at))),
+    early ? h("p.notice.warn", { "data-testid": "start-early" },
+      t(`Hôm nay chưa đến ngày họp. Nếu bắt đầu bây giờ, cuộc họp diễn ra từ ${fmtDateTime(now)} và biên bản ghi ngày giờ thực tế này.`,
+        `The meeting is not due today. Started now, it runs from ${fmtDateTime(now)} and the minutes record this actual date and time.`)) : null,
+    h("p", t("Mọi người trong cuộc họp được báo ngay; điểm danh, phát biểu và biểu quyết bắt đầu. Không thể quay lại trạng thái chưa họp.",
+      "Everyone in the meeting is told at once; attendance, the floor and votes begin. The meeting cannot go back to not started.")),
+  ];
+  const v = await dialog({
+    title: early ? t("Bắt đầu họp trước ngày đã định?", "Start the meeting before its day?") : t("Bắt đầu cuộc họp?", "Start the meeting?"),
+    body,
+    buttons: [{ text: t("Thôi", "Cancel"), value: null },
+      { text: early ? t("Vẫn bắt đầu hôm nay", "Start it today") : t("Bắt đầu họp", "Start the meeting"), value: "ok", primary: true }],
+  });
+  return v === "ok";
 }

@@ -12,6 +12,8 @@ import { renderParticipants } from "../parts/participants.js";
 import { renderInvitation } from "../parts/invitation.js";
 import { renderStaffActions } from "../parts/meeting-actions.js";
 import { renderSummary } from "../parts/summary.js";
+import { mountAlerts } from "../parts/alerts.js";
+import { votedHere } from "../floor/ballot.js";
 
 export function mount(el, { user, params, navigate }) {
   const meetingId = params.meetingId;
@@ -23,7 +25,7 @@ export function mount(el, { user, params, navigate }) {
   const invitation = h("div.invitation-slot");
   const summary = h("div.summary-slot");
   const kiosk = h("div.kiosk-slot");
-  const tabBar = h("div.tabs", { role: "tablist" });
+  const tabBar = h("div.tabs", { role: "tablist", "aria-label": t("Các phần của cuộc họp", "Parts of the meeting") });
   const panels = h("div.tab-panels");
   fill(el, h("section.meeting", { "data-meeting-id": meetingId },
     h("p.loading.muted", t("Đang tải cuộc họp…", "Loading the meeting…"))));
@@ -38,28 +40,58 @@ export function mount(el, { user, params, navigate }) {
   const tabEls = new Map();
   let active = null;
   const mounted = []; // {feature, handle, offs}
+  let alerts = null;
 
-  function selectTab(id) {
+  function selectTab(id, focus = false) {
     active = id;
     sessionStorage.setItem(`tab:${meetingId}`, id);
     for (const [tid, { button, panel }] of tabEls) {
       const on = tid === id;
       button.setAttribute("aria-selected", String(on));
+      button.tabIndex = on ? 0 : -1; // roving tabindex: Tab enters the bar at the open tab
       button.classList.toggle("active", on);
       panel.hidden = !on;
+      if (on) {
+        button.classList.remove("alerted"); // seen: the "something needs you" mark goes
+        if (focus) button.focus();
+      }
     }
   }
 
+  // ARIA tabs (WAI-ARIA APG): arrows move between tabs and open them, Home/End go to the ends.
+  tabBar.addEventListener("keydown", (ev) => {
+    const ids = [...tabEls.keys()];
+    const at = ids.indexOf(active);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: ids.length - 1 }[ev.key];
+    if (to === undefined || at < 0) return;
+    ev.preventDefault();
+    selectTab(ids[(to + ids.length) % ids.length], true);
+  });
+
   function addTab(id, text) {
     const button = h("button.tab", {
-      type: "button", role: "tab", id: `tab-${id}`, "aria-controls": `panel-${id}`, onclick: () => selectTab(id),
-    }, text);
-    const panel = h("div.tab-panel", { role: "tabpanel", id: `panel-${id}`, "aria-labelledby": `tab-${id}`, hidden: true });
+      type: "button", role: "tab", id: `tab-${id}`, "aria-controls": `panel-${id}`, "aria-selected": "false",
+      tabindex: -1, "data-tab": id, onclick: () => selectTab(id),
+    }, h("span.tab-label", text), h("span.tab-alert", { "aria-hidden": "true" }));
+    const panel = h("div.tab-panel", { role: "tabpanel", id: `panel-${id}`, "aria-labelledby": `tab-${id}`, tabindex: 0, hidden: true });
     tabBar.append(button);
     panels.append(panel);
     tabEls.set(id, { button, panel });
     return panel;
   }
+
+  // Another part (the alerts) asks for a tab to be marked until it is opened.
+  const onMark = (ev) => {
+    const { meetingId: mid, tab } = ev.detail || {};
+    const entry = tabEls.get(tab);
+    if (mid === meetingId && entry && tab !== active) entry.button.classList.add("alerted");
+  };
+  const onOpenTab = (ev) => {
+    const { meetingId: mid, tab } = ev.detail || {};
+    if (mid === meetingId && tabEls.has(tab)) selectTab(tab);
+  };
+  window.addEventListener("hop:mark-tab", onMark);
+  window.addEventListener("hop:open-tab", onOpenTab);
 
   function mountFeatures(state) {
     for (const feature of features) {
@@ -124,6 +156,7 @@ export function mount(el, { user, params, navigate }) {
     mountFeatures(state);
     selectTab(tabEls.has(lastTab) ? lastTab : "agenda");
     draw(state);
+    alerts = mountAlerts(live, { meetingId, user, voted: (poll) => votedHere(user.id, poll.poll_id) !== null });
   }, (err) => {
     const missing = err.code === "not_found" || err.code === "forbidden";
     fill(el.querySelector("section.meeting"), h("div.card",
@@ -136,6 +169,9 @@ export function mount(el, { user, params, navigate }) {
   return {
     destroy() {
       offState();
+      window.removeEventListener("hop:mark-tab", onMark);
+      window.removeEventListener("hop:open-tab", onOpenTab);
+      alerts?.destroy();
       for (const { feature, handle, offs } of mounted) {
         offs.forEach((f) => f());
         try { handle?.destroy?.(); } catch (err) { console.error(`feature ${feature.id} destroy`, err); }
