@@ -178,7 +178,7 @@ async def download_document(request: Request) -> Response:
         total = doc.size
     else:
         unit = await Unit.filter(id=user.unit_id).first().values_list("name", flat=True) if user.unit_id else None  # type: ignore[attr-defined]
-        text = stamp_text(user, unit, now)
+        text = stamp_text(user, unit, await _copy_time(doc, user, request.headers.get("range"), now))
         try:
             path, plan = await viewer_copy(server, doc.sha256)
         except (JobFailed, StampError, ActionError):
@@ -211,6 +211,17 @@ async def download_document(request: Request) -> Response:
     body = _stored_body(path, first, last) if doc.signed else _copy_body(path, plan, text, first, last)
     response = StreamingResponse(body, status_code=status, headers=headers, media_type="application/pdf")
     return response
+
+
+async def _copy_time(doc: Document, user: User, range_header: str | None, now: datetime) -> datetime:
+    """The time printed in a viewer's copy. A viewer reads one copy in many Range requests (pdf.js
+    loads pages lazily, the offline prefetch resumes): a request that does not start at byte 0
+    continues the copy its latest opening began, so every byte of that copy carries one time even
+    when the requests straddle a minute."""
+    if not range_header or range_header.startswith("bytes=0-"):
+        return now
+    last = await DocumentAccess.filter(document_id=doc.id, user_id=user.id, opened=True).order_by("-at").first()
+    return last.at if last is not None else now
 
 
 async def _audit(

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from pypdf import PdfReader
 from docs.models import Document
 from docs.recovery import recovered
 from docs.store import store_for
+from meeting.clock import ManualClock
 from meeting.models import Meeting
 from tests.docs.helpers import download, page_texts, upload, uploaded
 from tests.docs.pdfs import (
@@ -290,10 +292,30 @@ async def test_stamp_is_in_every_page_and_the_copy_cannot_be_cut_back(clients: L
     parts = [
         await download(clients, viewer.token, doc["id"], Range=f"bytes={a}-{b}") for a, b in spans
     ]
-    # (The stamp prints the minute: a copy fetched after the ranges covers a minute's turn.)
-    after = (await download(clients, viewer.token, doc["id"])).content
+    # Ranges continue the copy its opening began (one time in every stamp of it).
     for (a, b), part in zip(spans, parts, strict=True):
-        assert part.status_code == 206 and part.content in (copy[a : b + 1], after[a : b + 1])
+        assert part.status_code == 206 and part.content == copy[a : b + 1]
+
+
+async def test_ranges_of_one_copy_carry_one_time_across_a_minute(tmp_path: Path) -> None:
+    """pdf.js reads a copy in Range requests over minutes: every range continues the copy its
+    opening began, so a page's stamp is never half one minute and half the next."""
+    clock = ManualClock(datetime(2026, 11, 30, 1, 0, 30, tzinfo=UTC))
+    async with running(make_settings(data_dir=tmp_path), clock=clock) as live:
+        m = await meeting_with(live)
+        doc = await uploaded(live, m["secretary"].token, m["meeting_id"], vietnamese_pdf(4))
+        viewer = m["delegates"][0]
+        copy = (await download(live, viewer.token, doc["id"])).content
+        await clock.advance(timedelta(minutes=2))
+        stamps = [i for i in range(len(copy)) if copy.startswith(b" Tj ET\nQ\n", i)]
+        a, b = stamps[1] - 40, stamps[2] + 5
+        part = await download(live, viewer.token, doc["id"], Range=f"bytes={a}-{b}")
+        assert part.status_code == 206 and part.content == copy[a : b + 1]
+        # A new opening is a new copy, with the new time.
+        again = (await download(live, viewer.token, doc["id"])).content
+        assert again != copy and len(again) == len(copy)
+        assert "08:00 ngày 30/11/2026" in page_texts(copy)[0]  # province time, UTC+7
+        assert "08:02 ngày 30/11/2026" in page_texts(again)[0]
 
 
 # --- finding 9: what a crash leaves ----------------------------------------------------------
