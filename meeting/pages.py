@@ -12,7 +12,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from meeting.errors import ActionError
-from meeting.http import current_user, request_token, server_of, set_session_cookie
+from meeting.http import current_user, request_token, server_of, set_session_cookie, sign_in
 from meeting.identity import COOKIE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,17 +42,23 @@ async def login_page(request: Request) -> Response:
     if not target.startswith("/") or target.startswith("//"):
         target = "/"  # never redirect off the site
     try:
-        token, _ = await server_of(request).identity.login(username, password)
+        token, _, device = await sign_in(request, username, password)
     except ActionError as exc:
         return render(
-            "login.html", request, status=exc.status, error=exc.code, username=username, next=target
+            "login.html",
+            request,
+            status=exc.status,
+            error=exc.code,
+            username=username[:100],
+            next=target,
         )
     response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, request, token)
+    set_session_cookie(response, request, token, device)
     return response
 
 
 async def logout_page(request: Request) -> Response:
+    """POST only: a link or an image on another site must not sign anyone out."""
     token = request_token(request)
     user = await server_of(request).identity.user_for_token(token)
     if token and user:
@@ -65,7 +71,7 @@ async def logout_page(request: Request) -> Response:
 
 async def app_shell(request: Request) -> Response:
     try:
-        await current_user(request)
+        await current_user(request, before_password_change=True)
     except ActionError:
         return RedirectResponse("/login", status_code=303)
     return render("app.html", request)
@@ -78,7 +84,7 @@ async def api_page(request: Request) -> Response:
 def routes() -> list[Route | Mount]:
     return [
         Route("/login", login_page, methods=["GET", "POST"]),
-        Route("/logout", logout_page, methods=["GET", "POST"]),
+        Route("/logout", logout_page, methods=["POST"]),
         Route("/api", api_page, methods=["GET"]),
         Route("/", app_shell, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
