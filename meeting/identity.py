@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -121,7 +122,7 @@ class Identity:
                 raise ActionError(
                     "rate_limited",
                     "Đăng nhập sai quá nhiều lần, hãy thử lại sau",
-                    {"retry_after_s": int(retry) + 1},
+                    {"retry_after_s": math.ceil(retry)},
                 )
 
     async def check_old_password(self, user: User, password: str) -> bool:
