@@ -5,6 +5,7 @@ loopback addresses (httpx's `local_address`)."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,8 @@ from meeting.clock import ManualClock
 from tests.live import Live, make_settings, running
 
 PASSWORD = "mat-khau-chu-tich-1"
+# Failures are stored in the (shared) test database: each run takes its own addresses.
+NET = f"127.{secrets.randbelow(200) + 20}"
 
 
 def client_at(live: Live, address: str) -> httpx.AsyncClient:
@@ -39,9 +42,9 @@ async def test_strangers_cannot_lock_the_chair_out() -> None:
         chair = await live.person("chutich", password=PASSWORD)
         name = chair.user.username
         async with (
-            client_at(live, "127.0.11.1") as tablet,
-            client_at(live, "127.0.11.2") as attacker,
-            client_at(live, "127.0.11.3") as new_pc,
+            client_at(live, f"{NET}.11.1") as tablet,
+            client_at(live, f"{NET}.11.2") as attacker,
+            client_at(live, f"{NET}.11.3") as new_pc,
         ):
             # The chair's tablet signed in once before: it carries the device mark.
             assert (await login(tablet, name, PASSWORD))[0] == 200
@@ -74,7 +77,10 @@ async def test_one_address_guessing_many_accounts_is_slowed() -> None:
     settings = make_settings(login_max_failures=5, login_address_max_failures=4)
     async with running(settings, clock=clock) as live:
         people = [await live.person("nannhan", password=PASSWORD) for _ in range(6)]
-        async with client_at(live, "127.0.12.1") as sprayer, client_at(live, "127.0.12.2") as other:
+        async with (
+            client_at(live, f"{NET}.12.1") as sprayer,
+            client_at(live, f"{NET}.12.2") as other,
+        ):
             for p in people[:4]:
                 assert (await login(sprayer, p.user.username, "123456789"))[0] == 401
             # Every account now, even with the right password, from this address: wait.
@@ -90,7 +96,7 @@ async def test_a_known_browser_that_keeps_guessing_loses_its_pass() -> None:
     async with running(settings) as live:
         who = await live.person("maytinhchung", password=PASSWORD)
         name = who.user.username
-        async with client_at(live, "127.0.13.1") as shared_pc:
+        async with client_at(live, f"{NET}.13.1") as shared_pc:
             assert (await login(shared_pc, name, PASSWORD))[0] == 200
             for _ in range(3):
                 assert (await login(shared_pc, name, "doan-thu"))[0] == 401

@@ -21,8 +21,12 @@ def mode(path: Path) -> int:
 
 
 async def test_secret_vote_hides_counts_and_leaves_no_link_in_the_files(tmp_path: Path) -> None:
+    # A server of its own, on its own SQLite file (the README's suite), or on the suite's
+    # PostgreSQL database: one process must not mix database kinds (Tortoise caches SQL per
+    # table, not per dialect). The files are read on SQLite; the rows on both.
     data = tmp_path / "data"
-    settings = make_settings(data_dir=data, database_url=f"sqlite://{data / 'hop.sqlite3'}")
+    settings = make_settings(data_dir=data)
+    on_sqlite = settings.db_url.startswith("sqlite://")
     async with running(settings) as live:
         t = await table(live, delegates=3)
         mid = t.meeting_id
@@ -76,8 +80,21 @@ async def test_secret_vote_hides_counts_and_leaves_no_link_in_the_files(tmp_path
         closed = await t.chair_c.ok("poll:close", {"poll_id": pid})
         assert closed["counts"] == [2, 2, 1] and closed["voted"] == 5 and "votes" not in closed
 
+        with live.db():
+            conn = connections.get("default")
+            left = await conn.execute_query_dict(
+                f"SELECT count(*) AS n FROM sealed_ballot WHERE poll_id = {int(pid)}"
+            )
+            stored = await conn.execute_query_dict(
+                f"SELECT option, user_id FROM ballot WHERE poll_id = {int(pid)}"
+            )
+        assert left[0]["n"] == 0 and all(b["user_id"] is None for b in stored)
+        assert Counter(b["option"] for b in stored) == Counter([1, *choices.values()])
+        if not on_sqlite:
+            return
+
         # The files, read as an attacker with a copy of the data folder would.
-        db = data / "hop.sqlite3"
+        db = data / "test.sqlite3"
         wal = Path(f"{db}-wal")
         assert not wal.exists() or wal.stat().st_size == 0, "the WAL still holds the vote's commits"
         raw = db.read_bytes()
