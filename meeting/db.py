@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,23 @@ async def migrate_database(config: dict[str, Any]) -> None:
 
 
 def restrict(db_file: Path) -> None:
-    """The database's folder is the server's alone (0700), and so are the database file and its
-    WAL and shm (0600; SQLite gives those two the database file's mode when it makes them)."""
-    folder = db_file.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    """The database file is the server's alone (0600), and so are its WAL and shm (SQLite gives
+    those the database file's mode when it makes them). A folder made here is 0700; an existing
+    folder is the operator's (the data folder itself: secure_data_dir)."""
+    db_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.close(os.open(db_file, os.O_CREAT | os.O_RDWR, 0o600))
     for path in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
         if path.exists():
             path.chmod(0o600)
+
+
+def secure_data_dir(folder: Path) -> None:
+    """DATA_DIR (database, uploads) readable by the server's user alone: 0700. Never a shared
+    folder such as /tmp (sticky bit): that is not ours to close."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = folder.stat().st_mode
+    if not mode & stat.S_ISVTX and folder.stat().st_uid == os.getuid():
+        folder.chmod(0o700)
 
 
 @contextlib.asynccontextmanager

@@ -44,14 +44,18 @@ async def login_page(request: Request) -> Response:
     try:
         token, _, device = await sign_in(request, username, password)
     except ActionError as exc:
-        return render(
+        page = render(
             "login.html",
             request,
             status=exc.status,
             error=exc.code,
+            retry_after_s=exc.details.get("retry_after_s"),
             username=username[:100],
             next=target,
         )
+        if "retry_after_s" in exc.details:
+            page.headers["Retry-After"] = str(exc.details["retry_after_s"])
+        return page
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, request, token, device)
     return response

@@ -19,7 +19,7 @@ from tortoise.exceptions import ConfigurationError
 
 from meeting.clock import Clock
 from meeting.config import Settings
-from meeting.db import CORE_APPS, migrate_database, tortoise_config
+from meeting.db import CORE_APPS, migrate_database, secure_data_dir, tortoise_config
 from meeting.errors import ActionError
 from meeting.fanout import Fanout, fanout_service
 from meeting.http import SameOrigin, action_error_handler
@@ -131,9 +131,7 @@ class Server:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        # The data folder (database, uploads) is readable by the server's user alone.
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.settings.data_dir.chmod(0o700)
+        secure_data_dir(self.settings.data_dir)
         await migrate_database(self.db_config)
         # The first server in a process also serves as Tortoise's global fallback (command-line
         # tools and tests reach the models through it); requests always use db_context.
