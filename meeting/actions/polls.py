@@ -109,8 +109,8 @@ async def _close(ctx: Context, poll: Poll) -> dict[str, Any]:
     if poll.secret:
         await ballot_box.open_box(ctx.server.settings.secret_key, poll)
         ctx.after_commit(ballot_box.forget_history)
+    poll.status = "closed"  # first: a closed poll's eligible counts the seats that voted
     poll.eligible_at_close = await eligible_voters(poll.meeting_id, poll)  # type: ignore[attr-defined]
-    poll.status = "closed"
     poll.closed_at = ctx.now
     await poll.save()
     return await _push(ctx, poll)

@@ -77,8 +77,13 @@ async def test_secret_vote_hides_counts_and_leaves_no_link_in_the_files(tmp_path
             )
         assert len(boxes) == 5 and len({len(b) for b in boxes}) == 1 and plain == []
 
+        # A voter who left before the close still counts among those who could vote.
+        await t.sec_c.ok(
+            "attendance:mark", {"meeting_id": mid, "user_id": t.delegates[0].id, "present": False}
+        )
         closed = await t.chair_c.ok("poll:close", {"poll_id": pid})
         assert closed["counts"] == [2, 2, 1] and closed["voted"] == 5 and "votes" not in closed
+        assert closed["eligible"] == 5
 
         with live.db():
             conn = connections.get("default")
