@@ -260,6 +260,7 @@ async def api_users_import(request: Request) -> Response:
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_PATHS = frozenset({"/api/login", "/login"})
 
 
 def _origin_of(url: str) -> tuple[str, str] | None:
@@ -280,9 +281,10 @@ class SameOrigin:
     SameSite=Lax treats another port of the same host as the same site), so:
 
     - a request whose `Origin` (else `Referer`) names another origin is refused (403);
-    - a request the session cookie authenticates (no `Authorization: Bearer`) must name our
-      origin in `Origin` or `Referer` — browsers always send one on a POST; other clients use
-      the bearer token, which no other site can make a browser send.
+    - a request the session cookie authenticates (no `Authorization: Bearer`; every endpoint
+      but the two logins, which do not read it) must name our origin in `Origin` or `Referer` —
+      browsers always send one on a POST; other clients use the bearer token, which no other
+      site can make a browser send.
 
     Our origin: the scheme and host the request was sent to (the `Host` header), or PUBLIC_URL
     (a TLS-terminating proxy makes the first `http`). Socket.IO is not behind this: its
@@ -304,9 +306,11 @@ class SameOrigin:
     def _refusal(self, scope: Scope) -> str | None:
         headers = Headers(scope=scope)
         claimed = headers.get("origin") or headers.get("referer")
-        by_cookie = COOKIE_NAME in headers.get("cookie", "") and not headers.get(
-            "authorization", ""
-        ).lower().startswith("bearer ")
+        by_cookie = (
+            COOKIE_NAME in headers.get("cookie", "")
+            and not headers.get("authorization", "").lower().startswith("bearer ")
+            and scope["path"] not in LOGIN_PATHS
+        )
         if claimed is None:
             return "Yêu cầu thiếu Origin" if by_cookie else None
         origin = _origin_of(claimed)
