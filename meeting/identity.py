@@ -86,21 +86,31 @@ class Identity:
             own = LoginFailure.filter(username=username, device=device_id, at__gte=since)
             if await own.count() >= self.settings.login_max_failures:
                 device_id = None  # a known browser that keeps guessing is a stranger again
+        # The attempt is written as a failure BEFORE the throttle counts (and forgiven on
+        # success): concurrent guesses count one another, so a burst cannot all slip through
+        # between one's count and its write. A refused attempt is not counted.
+        attempt = await LoginFailure.create(
+            username=username, address=address[:64], device=device_id or "", at=now
+        )
         if device_id is None:
-            await self._throttle(username, address, since, now)
+            try:
+                await self._throttle(username, address, since, now, attempt.id)
+            except ActionError:
+                await attempt.delete()
+                raise
         ok = self.passwords.verify(user.password_hash if user else None, password)
         if not ok or user is None or not user.is_active:
-            await LoginFailure.create(
-                username=username, address=address[:64], device=device_id or "", at=now
-            )
             raise ActionError("unauthenticated", "Sai tên đăng nhập hoặc mật khẩu")
-        # This client's own typos are forgiven; other clients' failures keep counting.
+        # This attempt and this client's own typos are forgiven; others' failures keep counting.
         await LoginFailure.filter(username=username, address=address[:64]).delete()
         mark = self.device_mark(user.id, device_id or secrets.token_urlsafe(16))
         return await self.issue_token(user), user, mark
 
-    async def _throttle(self, username: str, address: str, since: datetime, now: datetime) -> None:
-        """429 while the account's, or this address's, backoff runs."""
+    async def _throttle(
+        self, username: str, address: str, since: datetime, now: datetime, attempt: int = 0
+    ) -> None:
+        """429 while the account's, or this address's, backoff runs (`attempt`: the caller's
+        own row, not counted)."""
         checks = [(LoginFailure.filter(username=username), self.settings.login_max_failures)]
         if address:
             checks.append(
@@ -110,7 +120,8 @@ class Identity:
                 )
             )
         for query, limit in checks:
-            times = await query.filter(at__gte=since).order_by("-at").values_list("at", flat=True)
+            recent = query.filter(at__gte=since).exclude(id=attempt)
+            times = await recent.order_by("-at").values_list("at", flat=True)
             if len(times) < limit:
                 continue
             wait = min(
@@ -148,7 +159,7 @@ class Identity:
         device_id, mac = mark.rsplit(".", 1)
         if not device_id or len(device_id) > 40:
             return None
-        good = hmac.compare_digest(mac, self._device_mac(user.id, device_id))
+        good = hmac.compare_digest(mac.encode(), self._device_mac(user.id, device_id).encode())
         return device_id if good else None
 
     def _device_mac(self, user_id: int, device_id: str) -> str:

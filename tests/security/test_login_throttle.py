@@ -5,6 +5,7 @@ loopback addresses (httpx's `local_address`)."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -101,3 +102,15 @@ async def test_a_known_browser_that_keeps_guessing_loses_its_pass() -> None:
             for _ in range(3):
                 assert (await login(shared_pc, name, "doan-thu"))[0] == 401
             assert (await login(shared_pc, name, "doan-thu"))[0] == 429
+
+
+async def test_a_burst_of_concurrent_guesses_does_not_slip_past_the_limit() -> None:
+    settings = make_settings(login_max_failures=3)
+    async with running(settings) as live:
+        who = await live.person("dongloat", password=PASSWORD)
+        async with client_at(live, f"{NET}.14.1") as attacker:
+            results = await asyncio.gather(
+                *(login(attacker, who.user.username, f"doan-{i}") for i in range(12))
+            )
+        codes = [status for status, _ in results]
+        assert codes.count(401) <= 3 and codes.count(429) >= 9, codes
