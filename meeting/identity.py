@@ -68,6 +68,8 @@ class Identity:
         self.settings = settings
         self.clock = clock
         self.passwords = Passwords(settings)
+        # Per user: old-password checks in flight in this process (user:change_password).
+        self._guessing: dict[int, int] = {}
 
     async def login(
         self, username: str, password: str, *, address: str = "", device: str | None = None
@@ -107,28 +109,39 @@ class Identity:
         return await self.issue_token(user), user, mark
 
     async def _throttle(
-        self, username: str, address: str, since: datetime, now: datetime, attempt: int = 0
+        self,
+        username: str,
+        address: str,
+        since: datetime,
+        now: datetime,
+        attempt: int = 0,
+        in_flight: int = 0,
     ) -> None:
         """429 while the account's, or this address's, backoff runs (`attempt`: the caller's
-        own row, not counted)."""
-        checks = [(LoginFailure.filter(username=username), self.settings.login_max_failures)]
+        own row, not counted; `in_flight`: the account's guesses not yet written)."""
+        checks = [
+            (LoginFailure.filter(username=username), self.settings.login_max_failures, in_flight)
+        ]
         if address:
             checks.append(
                 (
                     LoginFailure.filter(address=address[:64]),
                     self.settings.login_address_max_failures,
+                    0,
                 )
             )
-        for query, limit in checks:
+        for query, limit, pending in checks:
             recent = query.filter(at__gte=since).exclude(id=attempt)
             times = await recent.order_by("-at").values_list("at", flat=True)
-            if len(times) < limit:
+            failures = len(times) + pending
+            if failures < limit:
                 continue
             wait = min(
-                self.settings.login_backoff_s * 2 ** min(len(times) - limit, 20),
+                self.settings.login_backoff_s * 2 ** min(failures - limit, 20),
                 self.settings.login_backoff_max_s,
             )
-            retry = (times[0] + timedelta(seconds=wait) - now).total_seconds()
+            last = now if pending or not times else times[0]
+            retry = (last + timedelta(seconds=wait) - now).total_seconds()
             if retry > 0:
                 raise ActionError(
                     "rate_limited",
@@ -139,15 +152,32 @@ class Identity:
     async def check_old_password(self, user: User, password: str) -> bool:
         """Password change: the old password is a guess at the account's password, so it
         counts in the account's failures and obeys the same backoff (no device pass: a
-        stolen session must not guess at full speed). Call `record_guess` for a wrong one
-        outside the action's transaction (it rolls back)."""
+        stolen session must not guess at full speed). The check stays "in flight" (counted as
+        a failure) until `record_guess` (wrong: written after the action's rollback) or
+        `guess_done` (right)."""
         now = self.clock.now()
         since = now - timedelta(seconds=self.settings.login_window_s)
-        await self._throttle(user.username, "", since, now)
-        return await asyncio.to_thread(self.passwords.verify, user.password_hash, password)
+        in_flight = self._guessing.get(user.id, 0)
+        await self._throttle(user.username, "", since, now, in_flight=in_flight)
+        self._guessing[user.id] = in_flight + 1
+        try:
+            return await asyncio.to_thread(self.passwords.verify, user.password_hash, password)
+        except BaseException:
+            await self.guess_done(user.id)
+            raise
 
-    async def record_guess(self, username: str) -> None:
-        await LoginFailure.create(username=username, address="", device="", at=self.clock.now())
+    async def record_guess(self, username: str, user_id: int) -> None:
+        try:
+            await LoginFailure.create(username=username, address="", device="", at=self.clock.now())
+        finally:
+            await self.guess_done(user_id)
+
+    async def guess_done(self, user_id: int) -> None:
+        left = self._guessing.get(user_id, 1) - 1
+        if left > 0:
+            self._guessing[user_id] = left
+        else:
+            self._guessing.pop(user_id, None)
 
     def device_mark(self, user_id: int, device_id: str) -> str:
         return f"{device_id}.{self._device_mac(user_id, device_id)}"

@@ -165,10 +165,16 @@ async def change_password(ctx: Context, p: PasswordChange) -> dict:
     change revokes every other session of the user, on every process."""
     identity = ctx.server.identity
     passwords = identity.passwords
-    if not await identity.check_old_password(ctx.user, p.old_password):
+    # The guess is recorded after the rollback (a failed action keeps nothing), so until then
+    # it counts as in flight: concurrent events cannot all pass the throttle first.
+    ok = await identity.check_old_password(ctx.user, p.old_password)
+    uid = ctx.user.id
+    if not ok:
         username = ctx.user.username
-        ctx.after_failure.append(lambda: identity.record_guess(username))
+        ctx.after_failure.append(lambda: identity.record_guess(username, uid))
         raise invalid("Mật khẩu hiện tại không đúng", old_password="wrong password")
+    ctx.after.insert(0, lambda: identity.guess_done(uid))
+    ctx.after_failure.append(lambda: identity.guess_done(uid))
     if p.new_password == p.old_password:
         raise invalid("Mật khẩu mới phải khác mật khẩu cũ", new_password="same as old")
     ctx.user.password_hash = await asyncio.to_thread(passwords.hash, p.new_password)
@@ -177,7 +183,6 @@ async def change_password(ctx: Context, p: PasswordChange) -> dict:
     session = await ctx.server.sio.get_session(ctx.sid) if ctx.sid else {}
     keep = session.get("token_hash")
     await identity.revoke_all(ctx.user.id, keep_hash=keep)
-    uid = ctx.user.id
     ctx.after_commit(lambda: ctx.server.fanout.drop_sessions(uid, keep_hash=keep))
     await _audit(ctx, "user:change_password", ctx.user)
     return user_view(ctx.user)

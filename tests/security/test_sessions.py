@@ -77,3 +77,15 @@ async def test_initial_password_rule_holds_over_http(clients: Live) -> None:
         # The app still loads (it shows the change form), and signing out works.
         assert (await http.get("/")).status_code == 200
         assert (await http.post("/api/logout")).status_code == 200
+
+
+async def test_a_burst_of_old_password_guesses_is_limited_too(clients: Live) -> None:
+    who = await clients.person("dongloat", password="matkhau-that-2")
+    c = await clients.client(who)
+    guesses = [
+        c.call("user:change_password", {"old_password": f"doan-{i}", "new_password": "moi-123456"})
+        for i in range(20)
+    ]
+    codes = [ack["error"]["code"] for ack in await asyncio.gather(*guesses)]
+    assert codes.count("invalid") == clients.server.settings.login_max_failures, codes
+    assert codes.count("rate_limited") == 20 - codes.count("invalid")
