@@ -157,10 +157,11 @@ class Identity:
         `guess_done` (right)."""
         now = self.clock.now()
         since = now - timedelta(seconds=self.settings.login_window_s)
-        in_flight = self._guessing.get(user.id, 0)
-        await self._throttle(user.username, "", since, now, in_flight=in_flight)
-        self._guessing[user.id] = in_flight + 1
+        # Counted in flight before the first await, so each concurrent check sees the others.
+        others = self._guessing.get(user.id, 0)
+        self._guessing[user.id] = others + 1
         try:
+            await self._throttle(user.username, "", since, now, in_flight=others)
             return await asyncio.to_thread(self.passwords.verify, user.password_hash, password)
         except BaseException:
             await self.guess_done(user.id)
