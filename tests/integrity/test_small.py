@@ -3,6 +3,7 @@ deputy gets no staff rights, and one user's sockets and opinions are capped."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -81,6 +82,21 @@ async def test_sockets_and_opinions_of_one_user_are_capped() -> None:
         assert await live.client(m["chair"])
         await held.pop().close()
         c = await live.client(delegate)
+
+        # Connects at once do not slip past the cap either.
+        newcomer = await live.person("dongloat")
+        burst = [socketio.AsyncClient(reconnection=False) for _ in range(8)]
+        outcomes = await asyncio.gather(
+            *(
+                b.connect(live.url, auth={"token": newcomer.token}, transports=["websocket"])
+                for b in burst
+            ),
+            return_exceptions=True,
+        )
+        assert sum(o is None for o in outcomes) == 4, outcomes
+        for b in burst:
+            if b.connected:
+                await b.disconnect()
 
         for i in range(3):
             await c.ok("opinion:submit", {"meeting_id": m["meeting_id"], "text": f"Góp ý {i + 1}"})
