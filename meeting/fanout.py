@@ -30,6 +30,11 @@ async def _leave_meeting(server: Server, msg: dict[str, Any]) -> None:
         await server.sio.leave_room(sid, staff_room(msg["meeting_id"]))
 
 
+async def _leave_staff(server: Server, msg: dict[str, Any]) -> None:
+    for sid in await _local_sids(server, msg["user_id"]):
+        await server.sio.leave_room(sid, staff_room(msg["meeting_id"]))
+
+
 async def _drop_sessions(server: Server, msg: dict[str, Any]) -> None:
     for sid in await _local_sids(server, msg["user_id"]):
         session = await server.sio.get_session(sid)
@@ -39,7 +44,11 @@ async def _drop_sessions(server: Server, msg: dict[str, Any]) -> None:
             await server.sio.disconnect(sid)
 
 
-HANDLERS: dict[str, Handler] = {"leave_meeting": _leave_meeting, "drop_sessions": _drop_sessions}
+HANDLERS: dict[str, Handler] = {
+    "leave_meeting": _leave_meeting,
+    "leave_staff": _leave_staff,
+    "drop_sessions": _drop_sessions,
+}
 
 
 class Fanout:
@@ -71,6 +80,10 @@ class Fanout:
 
     async def leave_meeting(self, meeting_id: int, user_id: int) -> None:
         await self.send("leave_meeting", meeting_id=meeting_id, user_id=user_id)
+
+    async def leave_staff(self, meeting_id: int, user_id: int) -> None:
+        """The user's sockets stop receiving the meeting's staff-only pushes."""
+        await self.send("leave_staff", meeting_id=meeting_id, user_id=user_id)
 
     async def drop_sessions(
         self, user_id: int, token: str | None = None, *, keep_hash: str | None = None

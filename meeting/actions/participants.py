@@ -132,6 +132,10 @@ async def respond(ctx: Context, p: InvitationRespond) -> dict:
     seat.note = p.note
     seat.responded_at = ctx.now
     await seat.save()
+    if seat.role == Role.SECRETARY and p.response == Response.DELEGATED:
+        # No staff rights while delegated (hub.enter_meeting): no staff-only pushes either.
+        uid = ctx.user.id
+        ctx.after_commit(lambda: ctx.server.fanout.leave_staff(m.id, uid))
     if p.response == Response.DELEGATED and not await Participant.exists(
         meeting=m, user_id=p.substitute_id
     ):

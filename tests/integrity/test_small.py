@@ -51,6 +51,7 @@ async def test_a_secretary_who_sends_a_deputy_hands_on_no_staff_rights(clients: 
     await second_c.ok("agenda:add", {"meeting_id": mid, "title": "Báo cáo tài chính"})
     deputy = await clients.person("nguoithay")
     deputy_c = await clients.client(deputy)
+    await second_c.ok("meeting:join", {"meeting_id": mid})  # in the staff room
     payload = await second_c.ok(
         "invitation:respond",
         {"meeting_id": mid, "response": "delegated", "substitute_id": deputy.id},
@@ -62,6 +63,15 @@ async def test_a_secretary_who_sends_a_deputy_hands_on_no_staff_rights(clients: 
     await deputy_c.error("agenda:add", {"meeting_id": mid, "title": "X"}, "forbidden")
     assert (await deputy_c.ok("meeting:get", {"meeting_id": mid}))["my_role"] == "observer"
     assert (await second_c.ok("meeting:get", {"meeting_id": mid}))["my_role"] == "observer"
+    # Staff-only pushes no longer reach her: the opinion reaches the other secretary; a round
+    # trip on her socket after it shows nothing was queued for her.
+    del_c = await clients.client(m["delegates"][0])
+    await sec_c.ok("meeting:join", {"meeting_id": mid})
+    sec_c.mark()
+    await del_c.ok("opinion:submit", {"meeting_id": mid, "text": "Góp ý về báo cáo"})
+    await sec_c.push("opinion:added")
+    await second_c.ok("user:me", {})
+    assert second_c.seen("opinion:added") == []
     # Back at her post, she is the secretary again.
     await second_c.ok("invitation:respond", {"meeting_id": mid, "response": "accepted"})
     await second_c.ok("agenda:add", {"meeting_id": mid, "title": "Kiến nghị"})
