@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import inspect
 import math
 import secrets
 from datetime import datetime, timedelta
@@ -162,7 +163,10 @@ class Identity:
         self._guessing[user.id] = others + 1
         try:
             await self._throttle(user.username, "", since, now, in_flight=others)
-            return await asyncio.to_thread(self.passwords.verify, user.password_hash, password)
+            ok = await asyncio.to_thread(self.passwords.verify, user.password_hash, password)
+            if inspect.isawaitable(ok):  # verify made async (it runs in a thread pool itself)
+                ok = await ok
+            return ok is True  # never a truthy non-answer
         except BaseException:
             await self.guess_done(user.id)
             raise
