@@ -103,6 +103,8 @@ class Identity:
                 raise
         ok = self.passwords.verify(user.password_hash if user else None, password)
         if not ok or user is None or not user.is_active:
+            # The account's failures older than the window count no more: the table stays small.
+            await LoginFailure.filter(username=username, at__lt=since).delete()
             raise ActionError("unauthenticated", "Sai tên đăng nhập hoặc mật khẩu")
         # This attempt and this client's own typos are forgiven; others' failures keep counting.
         await LoginFailure.filter(username=username, address=address[:64]).delete()
