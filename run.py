@@ -33,8 +33,12 @@ def build_server(settings: Settings | None = None, clock: Clock | None = None) -
 
 
 def serve(host: str, port: int) -> None:
+    import os
+
     import uvicorn
 
+    # Every file the server makes (database, WAL, uploads, temporary files) is its user's alone.
+    os.umask(0o077)
     server = build_server()
     uvicorn.run(server.asgi, host=host, port=port, log_level="info", ws="websockets-sansio")
 

@@ -78,6 +78,10 @@ async def feed(request: Request) -> Response:
         user = await User.get_or_none(calendar_key=key, is_active=True)
         if user is None:
             raise ActionError("unauthenticated", "Khoá lịch không hợp lệ hoặc đã bị thu hồi")
+        if user.must_change_password:  # reset by an admin: nothing until the new password
+            raise ActionError(
+                "forbidden", "Hãy đổi mật khẩu ban đầu trước", {"must_change_password": True}
+            )
     else:
         user = await current_user(request)
     seats = (

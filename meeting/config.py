@@ -46,9 +46,16 @@ class Settings(BaseSettings):
     # argon2id cost. Production keeps the library's defaults; tests lower them (never prod).
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
-    # Login failures per username within the window before 429.
+    # Login throttling (identity.py): failures per account, and per client address, within the
+    # window before each further try waits a backoff (doubling from login_backoff_s).
     login_max_failures: int = 5
+    login_address_max_failures: int = 30
     login_window_s: int = 900
+    login_backoff_s: int = 30
+    login_backoff_max_s: int = 900
+    # Sockets one user may hold open on one server process; opinions per user per meeting.
+    max_sockets_per_user: int = 20
+    max_opinions_per_user: int = 100
     token_ttl_days: int = 30
 
     # Digital signature of generated notices (PAdES, pyHanko); empty = unsigned.

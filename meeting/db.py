@@ -7,6 +7,8 @@ them. Schema changes: edit the models, then `python run.py makemigrations` and c
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,17 @@ CORE_APPS: dict[str, str] = {"core": "meeting"}
 MIGRATION_LOCK_KEY = 0x686F70  # "hop": any constant shared by all processes
 
 
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite://") or url.startswith("sqlite://:memory:"):
+        return None
+    return Path(url.removeprefix("sqlite://").split("?", 1)[0])
+
+
 def tortoise_config(db_url: str, apps: Mapping[str, str]) -> dict[str, Any]:
+    if _sqlite_path(db_url) is not None and "secure_delete" not in db_url:
+        # Deleted rows are overwritten, not left in free pages (a closed secret vote's sealed
+        # ballots: meeting/ballot_box.py).
+        db_url += ("&" if "?" in db_url else "?") + "secure_delete=ON"
     return {
         "connections": {"default": db_url},
         "apps": {
@@ -39,13 +51,33 @@ async def migrate_database(config: dict[str, Any]) -> None:
     """Create or upgrade every app's tables to the latest migration, then let go of the
     connections (the app opens its own through RegisterTortoise)."""
     url = config["connections"]["default"]
-    if url.startswith("sqlite://") and url != "sqlite://:memory:":
-        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    if (path := _sqlite_path(url)) is not None:
+        restrict(path)
     async with _migration_lock(url):
         try:
             await migrate(config=config)
         finally:
             await Tortoise.close_connections()
+
+
+def restrict(db_file: Path) -> None:
+    """The database file is the server's alone (0600), and so are its WAL and shm (SQLite gives
+    those the database file's mode when it makes them). A folder made here is 0700; an existing
+    folder is the operator's (the data folder itself: secure_data_dir)."""
+    db_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(db_file, os.O_CREAT | os.O_RDWR, 0o600))
+    for path in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
+        if path.exists():
+            path.chmod(0o600)
+
+
+def secure_data_dir(folder: Path) -> None:
+    """DATA_DIR (database, uploads) readable by the server's user alone: 0700. Never a shared
+    folder such as /tmp (sticky bit): that is not ours to close."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = folder.stat().st_mode
+    if not mode & stat.S_ISVTX and folder.stat().st_uid == os.getuid():
+        folder.chmod(0o700)
 
 
 @contextlib.asynccontextmanager

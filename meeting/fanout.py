@@ -30,14 +30,25 @@ async def _leave_meeting(server: Server, msg: dict[str, Any]) -> None:
         await server.sio.leave_room(sid, staff_room(msg["meeting_id"]))
 
 
+async def _leave_staff(server: Server, msg: dict[str, Any]) -> None:
+    for sid in await _local_sids(server, msg["user_id"]):
+        await server.sio.leave_room(sid, staff_room(msg["meeting_id"]))
+
+
 async def _drop_sessions(server: Server, msg: dict[str, Any]) -> None:
     for sid in await _local_sids(server, msg["user_id"]):
         session = await server.sio.get_session(sid)
+        if msg.get("keep_hash") is not None and session.get("token_hash") == msg["keep_hash"]:
+            continue  # the session that asked (a password change keeps its own)
         if msg.get("token_hash") is None or session.get("token_hash") == msg["token_hash"]:
             await server.sio.disconnect(sid)
 
 
-HANDLERS: dict[str, Handler] = {"leave_meeting": _leave_meeting, "drop_sessions": _drop_sessions}
+HANDLERS: dict[str, Handler] = {
+    "leave_meeting": _leave_meeting,
+    "leave_staff": _leave_staff,
+    "drop_sessions": _drop_sessions,
+}
 
 
 class Fanout:
@@ -70,9 +81,19 @@ class Fanout:
     async def leave_meeting(self, meeting_id: int, user_id: int) -> None:
         await self.send("leave_meeting", meeting_id=meeting_id, user_id=user_id)
 
-    async def drop_sessions(self, user_id: int, token: str | None = None) -> None:
+    async def leave_staff(self, meeting_id: int, user_id: int) -> None:
+        """The user's sockets stop receiving the meeting's staff-only pushes."""
+        await self.send("leave_staff", meeting_id=meeting_id, user_id=user_id)
+
+    async def drop_sessions(
+        self, user_id: int, token: str | None = None, *, keep_hash: str | None = None
+    ) -> None:
+        """Disconnect the user's sockets: those of `token`, or all but those of `keep_hash`."""
         await self.send(
-            "drop_sessions", user_id=user_id, token_hash=token_hash(token) if token else None
+            "drop_sessions",
+            user_id=user_id,
+            token_hash=token_hash(token) if token else None,
+            keep_hash=keep_hash,
         )
 
     async def close(self) -> None:

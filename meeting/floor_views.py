@@ -133,29 +133,54 @@ def opinion_view(o: Opinion, full_name: str) -> dict[str, Any]:
 # --- polls ------------------------------------------------------------------------------
 
 
-async def eligible_voters(meeting_id: int, poll: Poll | None = None) -> int:
-    """Who may vote and counts: the voting members present (chair, delegates, points; one who
-    sent a deputy is replaced by the deputy), and anyone who already voted in `poll`."""
+def _seat_owner(user_id: int, deputy_of: dict[int, int | None]) -> int:
+    """The member whose seat a user holds: a deputy holds the seat of the member they stand in
+    for (following re-delegations, at most a few steps); anyone else holds their own."""
+    seen = {user_id}
+    while (up := deputy_of.get(user_id)) is not None and up not in seen:
+        seen.add(up)
+        user_id = up
+    return user_id
+
+
+async def seat_of(meeting_id: int, user_id: int) -> int:
     rows = await Participant.filter(meeting_id=meeting_id).values_list(
-        "user_id", "role", "response", "present"
+        "user_id", "substitute_for_id"
     )
-    present = {
-        uid
-        for uid, role, response, here in rows
+    return _seat_owner(user_id, dict(rows))
+
+
+async def eligible_voters(meeting_id: int, poll: Poll | None = None) -> int:
+    """How many SEATS may vote: a seat counts when someone holding it (the member, or the deputy
+    they sent) is present and a voter (chair, delegates, points). While a named poll is open (and
+    at every close) the seats that already voted count too. While a SECRET poll is open they do
+    not: `eligible` then moves with attendance alike for voters and non-voters, so toggling
+    someone's attendance does not tell whether they voted."""
+    rows = await Participant.filter(meeting_id=meeting_id).values_list(
+        "user_id", "role", "response", "present", "substitute_for_id"
+    )
+    deputy_of = {uid: up for uid, _, _, _, up in rows}
+    seats = {
+        _seat_owner(uid, deputy_of)
+        for uid, role, response, here, _ in rows
         if role in VOTERS and response != Response.DELEGATED and here
     }
-    if poll is not None:
-        present |= set(await PollVoter.filter(poll=poll).values_list("user_id", flat=True))
-    return len(present)
+    if poll is not None and not (poll.secret and poll.status == "open"):
+        for seat, uid in await PollVoter.filter(poll=poll).values_list("seat_id", "user_id"):
+            seats.add(seat if seat is not None else uid)
+    return len(seats)
 
 
 async def poll_view(poll: Poll, *, staff: bool) -> dict[str, Any]:
-    """`poll:state` for staff (live counts while open) or for everyone (how many voted; the
-    result once closed; names only for a named vote once closed)."""
+    """`poll:state` for staff (live counts while a NAMED poll is open) or for everyone (how many
+    voted; the result once closed; names only for a named vote once closed). Nobody, staff
+    included, sees a secret poll's counts before it closes: they would name each voter's choice
+    to whoever watches them move between two pushes."""
     voted = await PollVoter.filter(poll=poll).count()
     closed = poll.status == "closed"
+    live_counts = staff and poll.status == "open" and not poll.secret
     counts = None
-    if closed or (staff and poll.status == "open"):
+    if closed or live_counts:
         counts = [0] * len(poll.options)
         for option in await Ballot.filter(poll=poll).values_list("option", flat=True):
             if 0 <= option < len(counts):
@@ -178,7 +203,7 @@ async def poll_view(poll: Poll, *, staff: bool) -> dict[str, Any]:
         "eligible": eligible,
         "opened_at": poll.opened_at,
         "closed_at": poll.closed_at,
-        "view": "staff" if staff and poll.status == "open" else "public",
+        "view": "staff" if live_counts else "public",
     }
     if closed and not poll.secret:
         rows = await Ballot.filter(poll=poll, user_id__isnull=False).values_list(

@@ -1,5 +1,6 @@
 """HTTP API of the core (PROTOCOL §2): login, logout, health, user import; and the helpers
-every HTTP endpoint uses to find the caller and answer errors in the one shape."""
+every HTTP endpoint uses to find the caller, refuse cross-site requests, and answer errors in
+the one shape."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ import csv
 import io
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.connection import connections
 from tortoise.transactions import in_transaction
 
 from meeting.errors import ActionError
-from meeting.identity import COOKIE_NAME, new_password, user_view
+from meeting.identity import COOKIE_NAME, DEVICE_COOKIE, new_password, user_view
 from meeting.jsonable import jsonable
 from meeting.models import Audit, Unit, User
 from meeting.unit_lookup import UnitLookup
@@ -41,16 +46,31 @@ def request_token(request: Request) -> str | None:
     return request.cookies.get(COOKIE_NAME)
 
 
-async def current_user(request: Request) -> User:
+async def current_user(request: Request, *, before_password_change: bool = False) -> User:
+    """The caller. A user who must still change the initial password may only sign out and load
+    the app (which shows the change form) — over HTTP as over Socket.IO."""
     user = await server_of(request).identity.user_for_token(request_token(request))
     if user is None:
         raise ActionError("unauthenticated", "Cần đăng nhập")
+    if user.must_change_password and not before_password_change:
+        raise ActionError(
+            "forbidden", "Hãy đổi mật khẩu ban đầu trước", {"must_change_password": True}
+        )
     return user
+
+
+def client_address(request: Request) -> str:
+    """The client's address as uvicorn gives it (behind a proxy: run uvicorn with
+    --proxy-headers and --forwarded-allow-ips so this is the real client)."""
+    return request.client.host if request.client else ""
 
 
 def error_response(exc: ActionError) -> JSONResponse:
     body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
-    return JSONResponse(body, status_code=exc.status)
+    headers = {}
+    if exc.code == "rate_limited" and "retry_after_s" in exc.details:
+        headers["Retry-After"] = str(exc.details["retry_after_s"])
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 async def action_error_handler(request: Request, exc: Exception) -> Response:
@@ -68,7 +88,11 @@ async def json_body(request: Request) -> dict[str, Any]:
     return body
 
 
-def set_session_cookie(response: Response, request: Request, token: str) -> None:
+def set_session_cookie(
+    response: Response, request: Request, token: str, device: str | None = None
+) -> None:
+    """The session cookie, and the device mark that lets this browser sign in to the same
+    account while strangers' failures throttle others (identity.py)."""
     response.set_cookie(
         COOKIE_NAME,
         token,
@@ -76,6 +100,25 @@ def set_session_cookie(response: Response, request: Request, token: str) -> None
         samesite="lax",
         secure=request.url.scheme == "https",
         max_age=server_of(request).settings.token_ttl_days * 86400,
+    )
+    if device is not None:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            max_age=365 * 86400,
+        )
+
+
+async def sign_in(request: Request, username: str, password: str) -> tuple[str, User, str]:
+    """Login with the throttle's view of the client: its address and its device mark."""
+    return await server_of(request).identity.login(
+        username,
+        password,
+        address=client_address(request),
+        device=request.cookies.get(DEVICE_COOKIE),
     )
 
 
@@ -87,15 +130,15 @@ async def api_login(request: Request) -> Response:
     }
     if bad:
         raise ActionError("invalid", "username and password are required", bad)
-    token, user = await server_of(request).identity.login(username, password)  # type: ignore[arg-type]
+    token, user, device = await sign_in(request, username, password)  # type: ignore[arg-type]
     response = JSONResponse({"token": token, "user": jsonable(user_view(user))})
     # The web client lives on the HttpOnly cookie; other clients use the bearer token.
-    set_session_cookie(response, request, token)
+    set_session_cookie(response, request, token, device)
     return response
 
 
 async def api_logout(request: Request) -> Response:
-    user = await current_user(request)
+    user = await current_user(request, before_password_change=True)
     token = request_token(request)
     assert token is not None
     await server_of(request).identity.revoke(token)
@@ -215,6 +258,89 @@ async def api_users_import(request: Request) -> Response:
             detail={"created": len(created), "refused": len(refused)},
         )
     return JSONResponse({"created": created, "refused": refused})
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOGIN_PATHS = frozenset({"/api/login", "/login"})
+
+
+def _origin_of(url: str) -> tuple[str, str] | None:
+    """(scheme, host:port) with the default port written out, or None for "null"/garbage."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname or port is None:
+        return None
+    return parts.scheme, f"{parts.hostname.lower()}:{port}"
+
+
+class SameOrigin:
+    """Cross-site request refusal for every state-changing HTTP request (POST, PUT, PATCH,
+    DELETE): a browser sends the session cookie along with a form or fetch from ANY site (and
+    SameSite=Lax treats another port of the same host as the same site), so:
+
+    - a request whose `Origin` (else `Referer`) names another origin is refused (403);
+    - a request the session cookie authenticates (no `Authorization: Bearer`; every endpoint
+      but the two logins, which do not read it) must name our origin in `Origin` or `Referer` —
+      browsers always send one on a POST; other clients use the bearer token, which no other
+      site can make a browser send.
+
+    Our origin: the scheme and host the request was sent to (the `Host` header), or PUBLIC_URL
+    (a TLS-terminating proxy makes the first `http`). Socket.IO is not behind this: its
+    long-polling POSTs are tied to a session id and Engine.IO checks Origin itself."""
+
+    def __init__(self, app: ASGIApp, public_url: str) -> None:
+        self.app = app
+        self.public = _origin_of(public_url)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+            refusal = self._refusal(scope)
+            if refusal is not None:
+                err = ActionError("forbidden", refusal, {"origin": "cross-site request refused"})
+                await error_response(err)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def _refusal(self, scope: Scope) -> str | None:
+        headers = Headers(scope=scope)
+        claimed = headers.get("origin") or headers.get("referer")
+        by_cookie = (
+            COOKIE_NAME in headers.get("cookie", "")
+            and not headers.get("authorization", "").lower().startswith("bearer ")
+            and scope["path"] not in LOGIN_PATHS
+        )
+        if claimed is None:
+            return "Yêu cầu thiếu Origin" if by_cookie else None
+        origin = _origin_of(claimed)
+        host = headers.get("host", "").lower()
+        if host and ":" not in host.rsplit("]", 1)[-1]:
+            host = f"{host}:{443 if scope.get('scheme') == 'https' else 80}"
+        if origin is None or (origin != self.public and origin[1] != host):
+            return "Yêu cầu từ trang khác bị từ chối"
+        return None
+
+
+class DbId(Convertor[int]):
+    """`{name:int}` in a path: every such number in this API is a database id, a 32-bit INT. A
+    longer number matches no route (404) instead of failing deep in the database driver (500).
+    Registered over Starlette's own "int" (before any route is built: routes compile their
+    pattern when made), so the feature packages' routes get it without naming it."""
+
+    regex = "[0-9]{1,10}"
+
+    def convert(self, value: str) -> int:
+        number = int(value)
+        # Out of range: 0 is never an id, so the handler answers its own not_found.
+        return number if number <= 2**31 - 1 else 0
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("int", DbId())
 
 
 def routes() -> list[Route]:

@@ -28,7 +28,16 @@ from tortoise.transactions import in_transaction
 
 from meeting.errors import ActionError, not_found
 from meeting.jsonable import jsonable
-from meeting.models import STAFF, Meeting, MeetingStatus, Notification, Participant, Role, User
+from meeting.models import (
+    STAFF,
+    Meeting,
+    MeetingStatus,
+    Notification,
+    Participant,
+    Response,
+    Role,
+    User,
+)
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -180,6 +189,9 @@ class Context:
     notifications: list[Notification] = field(default_factory=list)
     signals: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     after: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Run when the action fails, after its rollback: what must be kept though it failed
+    # (a wrong old password counts as a failed guess).
+    after_failure: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     bump: bool = False
 
     @property
@@ -343,13 +355,18 @@ class Hub:
         """Run `fn` in one transaction — holding the meeting's row when ctx has one (HTTP
         endpoints that change a meeting use this too) — bump `seq` if it pushed a change to
         everyone, and only after the commit emit its pushes, notifications and signals."""
-        async with in_transaction():
-            if ctx.meeting is not None:
-                ctx.meeting = await Meeting.select_for_update().get(id=ctx.meeting.id)
-            result = await fn()
-            if ctx.bump and ctx.meeting is not None:
-                await Meeting.filter(id=ctx.meeting.id).update(seq=F("seq") + 1)
-                ctx.meeting.seq += 1
+        try:
+            async with in_transaction():
+                if ctx.meeting is not None:
+                    ctx.meeting = await Meeting.select_for_update().get(id=ctx.meeting.id)
+                result = await fn()
+                if ctx.bump and ctx.meeting is not None:
+                    await Meeting.filter(id=ctx.meeting.id).update(seq=F("seq") + 1)
+                    ctx.meeting.seq += 1
+        except Exception:
+            for keep in ctx.after_failure:
+                await keep()
+            raise
         await self.after_commit(ctx)
         return result
 
@@ -366,6 +383,10 @@ class Hub:
         ctx.meeting = meeting
         ctx.participant = await Participant.get_or_none(meeting=meeting, user=ctx.user)
         ctx.role = ctx.participant.role if ctx.participant else None
+        if ctx.role == Role.SECRETARY and ctx.participant.response == Response.DELEGATED:  # type: ignore[union-attr]
+            # A secretary who handed on her seat is not at the meeting: she follows it as an
+            # observer until she answers "accepted" again (documented on /api).
+            ctx.role = Role.OBSERVER
         is_creator = meeting.created_by_id == ctx.user.id  # type: ignore[attr-defined]
         visible = is_creator or (
             ctx.role is not None and (meeting.status != MeetingStatus.DRAFT or ctx.role in STAFF)

@@ -1,10 +1,28 @@
-"""Who is calling: argon2id passwords, random tokens stored hashed, the login limit."""
+"""Who is calling: argon2id passwords, random tokens stored hashed, the login limit.
+
+The login limit is built so that an attacker cannot turn it against the chair (whose username
+every participant sees). Failures are counted per account, per client address and per browser:
+
+- A browser that has signed in to the account before carries a device mark (the `hop_device`
+  cookie: a random id and an HMAC binding it to the account under SECRET_KEY). It is never
+  slowed by other clients' failures: the chair's own tablet signs in whatever strangers try.
+  It loses that pass after `login_max_failures` failures of its own in the window.
+- Any other client: once the account has `login_max_failures` failures in the window, each
+  further try waits a backoff after the last failure (doubling from `login_backoff_s` up to
+  `login_backoff_max_s`), answered 429 with `retry_after_s` — slowed, never locked for good.
+- One client address with `login_address_max_failures` failures (any usernames) in the window
+  gets the same backoff, whichever account it tries next.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import hmac
+import inspect
+import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,6 +33,7 @@ from meeting.errors import ActionError
 from meeting.models import LoginFailure, Token, Unit, User
 
 COOKIE_NAME = "hop_session"
+DEVICE_COOKIE = "hop_device"
 
 
 class Passwords:
@@ -50,20 +69,139 @@ class Identity:
         self.settings = settings
         self.clock = clock
         self.passwords = Passwords(settings)
+        # Per user: old-password checks in flight in this process (user:change_password).
+        self._guessing: dict[int, int] = {}
 
-    async def login(self, username: str, password: str) -> tuple[str, User]:
+    async def login(
+        self, username: str, password: str, *, address: str = "", device: str | None = None
+    ) -> tuple[str, User, str]:
+        """(token, user, device mark to keep in the `hop_device` cookie). `address` is the
+        client's address, `device` the mark the client sent (or None)."""
+        if len(username) > 100 or len(password) > 1000:
+            raise ActionError(
+                "invalid", "Tên đăng nhập hoặc mật khẩu quá dài", {"username": "too long"}
+            )
         now = self.clock.now()
         since = now - timedelta(seconds=self.settings.login_window_s)
-        failures = await LoginFailure.filter(username=username, at__gte=since).count()
-        if failures >= self.settings.login_max_failures:
-            raise ActionError("rate_limited", "Đăng nhập sai quá nhiều lần, hãy thử lại sau")
         user = await User.get_or_none(username=username)
+        device_id = self.known_device(user, device)
+        if device_id is not None:
+            own = LoginFailure.filter(username=username, device=device_id, at__gte=since)
+            if await own.count() >= self.settings.login_max_failures:
+                device_id = None  # a known browser that keeps guessing is a stranger again
+        # The attempt is written as a failure BEFORE the throttle counts (and forgiven on
+        # success): concurrent guesses count one another, so a burst cannot all slip through
+        # between one's count and its write. A refused attempt is not counted.
+        attempt = await LoginFailure.create(
+            username=username, address=address[:64], device=device_id or "", at=now
+        )
+        if device_id is None:
+            try:
+                await self._throttle(username, address, since, now, attempt.id)
+            except ActionError:
+                await attempt.delete()
+                raise
         ok = self.passwords.verify(user.password_hash if user else None, password)
         if not ok or user is None or not user.is_active:
-            await LoginFailure.create(username=username, at=now)
+            # The account's failures older than the window count no more: the table stays small.
+            await LoginFailure.filter(username=username, at__lt=since).delete()
             raise ActionError("unauthenticated", "Sai tên đăng nhập hoặc mật khẩu")
-        await LoginFailure.filter(username=username).delete()
-        return await self.issue_token(user), user
+        # This attempt and this client's own typos are forgiven; others' failures keep counting.
+        await LoginFailure.filter(username=username, address=address[:64]).delete()
+        mark = self.device_mark(user.id, device_id or secrets.token_urlsafe(16))
+        return await self.issue_token(user), user, mark
+
+    async def _throttle(
+        self,
+        username: str,
+        address: str,
+        since: datetime,
+        now: datetime,
+        attempt: int = 0,
+        in_flight: int = 0,
+    ) -> None:
+        """429 while the account's, or this address's, backoff runs (`attempt`: the caller's
+        own row, not counted; `in_flight`: the account's guesses not yet written)."""
+        checks = [
+            (LoginFailure.filter(username=username), self.settings.login_max_failures, in_flight)
+        ]
+        if address:
+            checks.append(
+                (
+                    LoginFailure.filter(address=address[:64]),
+                    self.settings.login_address_max_failures,
+                    0,
+                )
+            )
+        for query, limit, pending in checks:
+            recent = query.filter(at__gte=since).exclude(id=attempt)
+            times = await recent.order_by("-at").values_list("at", flat=True)
+            failures = len(times) + pending
+            if failures < limit:
+                continue
+            wait = min(
+                self.settings.login_backoff_s * 2 ** min(failures - limit, 20),
+                self.settings.login_backoff_max_s,
+            )
+            last = now if pending or not times else times[0]
+            retry = (last + timedelta(seconds=wait) - now).total_seconds()
+            if retry > 0:
+                raise ActionError(
+                    "rate_limited",
+                    "Đăng nhập sai quá nhiều lần, hãy thử lại sau",
+                    {"retry_after_s": math.ceil(retry)},
+                )
+
+    async def check_old_password(self, user: User, password: str) -> bool:
+        """Password change: the old password is a guess at the account's password, so it
+        counts in the account's failures and obeys the same backoff (no device pass: a
+        stolen session must not guess at full speed). The check stays "in flight" (counted as
+        a failure) until `record_guess` (wrong: written after the action's rollback) or
+        `guess_done` (right)."""
+        now = self.clock.now()
+        since = now - timedelta(seconds=self.settings.login_window_s)
+        # Counted in flight before the first await, so each concurrent check sees the others.
+        others = self._guessing.get(user.id, 0)
+        self._guessing[user.id] = others + 1
+        try:
+            await self._throttle(user.username, "", since, now, in_flight=others)
+            ok = await asyncio.to_thread(self.passwords.verify, user.password_hash, password)
+            if inspect.isawaitable(ok):  # verify made async (it runs in a thread pool itself)
+                ok = await ok
+            return ok is True  # never a truthy non-answer
+        except BaseException:
+            await self.guess_done(user.id)
+            raise
+
+    async def record_guess(self, username: str, user_id: int) -> None:
+        try:
+            await LoginFailure.create(username=username, address="", device="", at=self.clock.now())
+        finally:
+            await self.guess_done(user_id)
+
+    async def guess_done(self, user_id: int) -> None:
+        left = self._guessing.get(user_id, 1) - 1
+        if left > 0:
+            self._guessing[user_id] = left
+        else:
+            self._guessing.pop(user_id, None)
+
+    def device_mark(self, user_id: int, device_id: str) -> str:
+        return f"{device_id}.{self._device_mac(user_id, device_id)}"
+
+    def known_device(self, user: User | None, mark: str | None) -> str | None:
+        """The device id of a mark this server gave on a successful login to `user`."""
+        if user is None or not mark or len(mark) > 200 or "." not in mark:
+            return None
+        device_id, mac = mark.rsplit(".", 1)
+        if not device_id or len(device_id) > 40:
+            return None
+        good = hmac.compare_digest(mac.encode(), self._device_mac(user.id, device_id).encode())
+        return device_id if good else None
+
+    def _device_mac(self, user_id: int, device_id: str) -> str:
+        msg = f"hop-device:{user_id}:{device_id}".encode()
+        return hmac.new(self.settings.secret_key.encode(), msg, hashlib.sha256).hexdigest()[:32]
 
     async def issue_token(self, user: User) -> str:
         token = secrets.token_urlsafe(32)
@@ -92,8 +230,12 @@ class Identity:
     async def revoke(self, token: str) -> None:
         await Token.filter(hash=token_hash(token)).update(revoked_at=self.clock.now())
 
-    async def revoke_all(self, user_id: int) -> None:
-        await Token.filter(user_id=user_id, revoked_at=None).update(revoked_at=self.clock.now())
+    async def revoke_all(self, user_id: int, *, keep_hash: str | None = None) -> None:
+        """Revoke the user's tokens; all but `keep_hash` (the session changing its password)."""
+        query = Token.filter(user_id=user_id, revoked_at=None)
+        if keep_hash is not None:
+            query = query.exclude(hash=keep_hash)
+        await query.update(revoked_at=self.clock.now())
 
     async def create_user(
         self,

@@ -107,11 +107,14 @@ class Token(Model):
 
 
 class LoginFailure(Model):
-    """Kept in the database so that the limit holds across processes and restarts."""
+    """Kept in the database so that the limit holds across processes and restarts. Counted per
+    account (`username`), per client address and per browser (`device`, see identity.py)."""
 
     id = fields.IntField(primary_key=True)
     username = fields.CharField(max_length=100, db_index=True)
     at = fields.DatetimeField()
+    address = fields.CharField(max_length=64, default="", db_default="", db_index=True)
+    device = fields.CharField(max_length=64, default="", db_default="")
 
     class Meta:
         table = "login_failure"
@@ -286,7 +289,9 @@ class Poll(Model):
 
 
 class PollVoter(Model):
-    """WHO voted. Kept apart from Ballot so that a secret poll links no person to a choice."""
+    """WHO voted. Kept apart from Ballot so that a secret poll links no person to a choice.
+    `seat` is the member whose seat the vote used (the voter, or the member a deputy stands in
+    for): one vote per seat per poll, whoever holds the seat when."""
 
     id = fields.IntField(primary_key=True)
     poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
@@ -295,10 +300,13 @@ class PollVoter(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="poll_votes", on_delete=fields.CASCADE
     )
+    seat: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", null=True, related_name="seat_votes", on_delete=fields.CASCADE
+    )
 
     class Meta:
         table = "poll_voter"
-        unique_together = (("poll", "user"),)
+        unique_together = (("poll", "user"), ("poll", "seat"))
 
 
 class Ballot(Model):
@@ -316,6 +324,22 @@ class Ballot(Model):
 
     class Meta:
         table = "ballot"
+
+
+class SealedBallot(Model):
+    """A secret ballot while its poll is open: the choice sealed (AES-GCM) under a key derived
+    from the server's SECRET_KEY, which is not in the database. At close the sealed ballots are
+    opened, written as plain Ballot rows in one shuffled batch, and deleted (meeting/ballot_box.py
+    says why)."""
+
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
+        "core.Poll", related_name="sealed_ballots", on_delete=fields.CASCADE
+    )
+    box = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "sealed_ballot"
 
 
 class Conclusion(Model):

@@ -13,7 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from meeting.demo import demo_logins
 from meeting.errors import ActionError
-from meeting.http import current_user, request_token, server_of, set_session_cookie
+from meeting.http import current_user, request_token, server_of, set_session_cookie, sign_in
 from meeting.identity import COOKIE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,17 +49,26 @@ async def login_page(request: Request) -> Response:
     if not target.startswith("/") or target.startswith("//"):
         target = "/"  # never redirect off the site
     try:
-        token, _ = await server_of(request).identity.login(username, password)
+        token, _, device = await sign_in(request, username, password)
     except ActionError as exc:
-        return await _login_form(
-            request, status=exc.status, error=exc.code, username=username, next=target
+        page = await _login_form(
+            request,
+            status=exc.status,
+            error=exc.code,
+            retry_after_s=exc.details.get("retry_after_s"),
+            username=username[:100],
+            next=target,
         )
+        if "retry_after_s" in exc.details:
+            page.headers["Retry-After"] = str(exc.details["retry_after_s"])
+        return page
     response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, request, token)
+    set_session_cookie(response, request, token, device)
     return response
 
 
 async def logout_page(request: Request) -> Response:
+    """POST only: a link or an image on another site must not sign anyone out."""
     token = request_token(request)
     user = await server_of(request).identity.user_for_token(token)
     if token and user:
@@ -72,7 +81,7 @@ async def logout_page(request: Request) -> Response:
 
 async def app_shell(request: Request) -> Response:
     try:
-        await current_user(request)
+        await current_user(request, before_password_change=True)
     except ActionError:
         return RedirectResponse("/login", status_code=303)
     return render("app.html", request)
@@ -85,7 +94,7 @@ async def api_page(request: Request) -> Response:
 def routes() -> list[Route | Mount]:
     return [
         Route("/login", login_page, methods=["GET", "POST"]),
-        Route("/logout", logout_page, methods=["GET", "POST"]),
+        Route("/logout", logout_page, methods=["POST"]),
         Route("/api", api_page, methods=["GET"]),
         Route("/", app_shell, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),

@@ -63,9 +63,15 @@ def install(server: Server) -> None:
         user = await server.identity.user_for_token(token)
         if user is None or token is None:
             raise ConnectionRefusedError("unauthenticated")
+        # A tablet, a phone and a PC, with reconnects, are a handful; a client that opens
+        # sockets in a loop must not hold the server's memory and every push's fan-out.
+        # Counted and joined with no await between: concurrent connects see one another.
+        held = sum(1 for _ in sio.manager.get_participants("/", user_room(user.id)))
+        if held >= server.settings.max_sockets_per_user:
+            raise ConnectionRefusedError("too_many_connections")
+        await sio.enter_room(sid, user_room(user.id))
         # The token is checked again on every event: logging out or disabling ends the session.
         await sio.save_session(sid, {"user_id": user.id, "token_hash": token_hash(token)})
-        await sio.enter_room(sid, user_room(user.id))
         buckets[sid] = _Bucket()
 
     @sio.event

@@ -11,6 +11,7 @@ from typing import Any
 
 import socketio
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext, _current_context
@@ -18,11 +19,11 @@ from tortoise.exceptions import ConfigurationError
 
 from meeting.clock import Clock
 from meeting.config import Settings
-from meeting.db import CORE_APPS, migrate_database, tortoise_config
+from meeting.db import CORE_APPS, migrate_database, secure_data_dir, tortoise_config
 from meeting.demo import seed_if_empty
 from meeting.errors import ActionError
 from meeting.fanout import Fanout, fanout_service
-from meeting.http import action_error_handler
+from meeting.http import SameOrigin, action_error_handler
 from meeting.hub import Hub
 from meeting.identity import Identity
 from meeting.jsonable import set_zone
@@ -77,6 +78,7 @@ class Server:
             routes=self.routes,
             lifespan=self._lifespan,
             exception_handlers={ActionError: action_error_handler},
+            middleware=[Middleware(SameOrigin, public_url=settings.public_url)],
         )
         self.starlette.state.server = self
         self.db_context: TortoiseContext | None = None
@@ -130,6 +132,7 @@ class Server:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        secure_data_dir(self.settings.data_dir)
         await migrate_database(self.db_config)
         # The first server in a process also serves as Tortoise's global fallback (command-line
         # tools and tests reach the models through it); requests always use db_context.

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
-from meeting.errors import conflict, invalid
+from meeting.errors import ActionError, conflict, invalid
 from meeting.floor_views import opinion_view
 from meeting.hub import Context, Payload, action
 from meeting.models import EVERY_ROLE, AgendaItem, MeetingStatus, Opinion, Role, User
@@ -41,6 +41,9 @@ async def submit(ctx: Context, p: OpinionSubmit) -> dict[str, Any]:
     assert m is not None
     if m.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):
         raise conflict("Cuộc họp không nhận góp ý lúc này")
+    cap = ctx.server.settings.max_opinions_per_user
+    if await Opinion.filter(meeting=m, user=ctx.user).count() >= cap:
+        raise ActionError("rate_limited", f"Mỗi người gửi tối đa {cap} góp ý cho một cuộc họp")
     if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
         raise invalid(
             "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"

@@ -39,6 +39,13 @@ class InvitationRespond(Payload):
     substitute_id: int | None = None
 
 
+def deputy_role(role: Role) -> Role:
+    """A deputy takes the member's seat with its role (PROTOCOL: "the same role") — except a
+    secretary's: staff rights are given by staff (participant:add), never passed on by choosing
+    a deputy, so a secretary's deputy attends as an observer."""
+    return Role.OBSERVER if role == Role.SECRETARY else role
+
+
 @action("participant:add", payload=ParticipantAdd, roles=STAFF)
 async def add(ctx: Context, p: ParticipantAdd) -> dict:
     m = ctx.meeting
@@ -125,13 +132,17 @@ async def respond(ctx: Context, p: InvitationRespond) -> dict:
     seat.note = p.note
     seat.responded_at = ctx.now
     await seat.save()
+    if seat.role == Role.SECRETARY and p.response == Response.DELEGATED:
+        # No staff rights while delegated (hub.enter_meeting): no staff-only pushes either.
+        uid = ctx.user.id
+        ctx.after_commit(lambda: ctx.server.fanout.leave_staff(m.id, uid))
     if p.response == Response.DELEGATED and not await Participant.exists(
         meeting=m, user_id=p.substitute_id
     ):
         await Participant.create(
             meeting=m,
             user_id=p.substitute_id,
-            role=seat.role,
+            role=deputy_role(seat.role),
             substitute_for=ctx.user,
             invited_at=ctx.now,
         )

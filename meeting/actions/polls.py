@@ -1,20 +1,22 @@
-"""Votes (biểu quyết): staff create, the chair opens and closes, voters vote once.
+"""Votes (biểu quyết): staff create, the chair opens and closes, each seat votes once.
 
-Voters are the chair, delegates and points (a member who sent a deputy votes through the
-deputy). WHO voted (PollVoter) is stored apart from WHAT was voted (Ballot); in a secret vote the
-ballot carries no user, so no row links a person to a choice. The eligible count is frozen at
-close.
+Voters are the chair, delegates and points. A member who sent a deputy votes through the deputy,
+who must be present; the seat (the member and whoever holds it for them) has one vote per poll,
+whatever the order of delegations, re-delegations and taking the seat back. WHO voted
+(PollVoter) is stored apart from WHAT was voted; a secret vote's choice is sealed until the close
+(meeting/ballot_box.py), so no row, commit or WAL frame links a person to a choice. The eligible
+count is frozen at close.
 """
 
 from __future__ import annotations
 
-import random
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from meeting import ballot_box
 from meeting.errors import conflict, forbidden, invalid, not_found
-from meeting.floor_views import DEFAULT_OPTIONS, eligible_voters, poll_view, push_poll
+from meeting.floor_views import DEFAULT_OPTIONS, eligible_voters, poll_view, push_poll, seat_of
 from meeting.hub import STAFF, Context, Payload, action
 from meeting.models import (
     VOTERS,
@@ -27,7 +29,6 @@ from meeting.models import (
     Role,
 )
 
-_random = random.SystemRandom()
 Option = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
@@ -64,17 +65,6 @@ async def _push(ctx: Context, poll: Poll) -> dict[str, Any]:
     staff = await poll_view(poll, staff=True) if poll.status == "open" else None
     push_poll(ctx, public, staff)
     return staff if (staff is not None and ctx.is_staff) else public
-
-
-async def _add_secret_ballot(poll: Poll, option: int) -> None:
-    """A secret ballot carries no user; and since a table's physical order (SQLite's rowid,
-    Postgres's ctid) follows insertion, the poll's ballots are rewritten in random order on each
-    vote, so their order cannot be matched to the order of PollVoter rows either."""
-    options = list(await Ballot.filter(poll=poll).values_list("option", flat=True))
-    options.append(option)
-    _random.shuffle(options)
-    await Ballot.filter(poll=poll).delete()
-    await Ballot.bulk_create([Ballot(poll=poll, option=o, user=None) for o in options])
 
 
 @action("poll:create", payload=PollCreate, roles=STAFF)
@@ -116,8 +106,11 @@ async def open_poll(ctx: Context, p: PollId) -> dict[str, Any]:
 
 
 async def _close(ctx: Context, poll: Poll) -> dict[str, Any]:
+    if poll.secret:
+        await ballot_box.open_box(ctx.server.settings.secret_key, poll)
+        ctx.after_commit(ballot_box.forget_history)
+    poll.status = "closed"  # first: a closed poll's eligible counts the seats that voted
     poll.eligible_at_close = await eligible_voters(poll.meeting_id, poll)  # type: ignore[attr-defined]
-    poll.status = "closed"
     poll.closed_at = ctx.now
     await poll.save()
     return await _push(ctx, poll)
@@ -149,11 +142,16 @@ async def vote(ctx: Context, p: PollVote) -> dict[str, Any]:
         )
     if not 0 <= p.option < len(poll.options):
         raise invalid("Không có phương án này", option=f"must be 0..{len(poll.options) - 1}")
+    if ctx.participant.substitute_for_id is not None and not ctx.participant.present:  # type: ignore[attr-defined]
+        raise forbidden("Người dự thay phải có mặt (đã điểm danh) mới được biểu quyết")
     if await PollVoter.exists(poll=poll, user=ctx.user):
         raise conflict("Bạn đã biểu quyết")
-    await PollVoter.create(poll=poll, user=ctx.user)
+    seat = await seat_of(poll.meeting_id, ctx.user.id)  # type: ignore[attr-defined]
+    if await PollVoter.exists(poll=poll, seat_id=seat):
+        raise conflict("Ghế đại biểu này đã biểu quyết (người dự thay hoặc người được mời)")
+    await PollVoter.create(poll=poll, user=ctx.user, seat_id=seat)
     if poll.secret:
-        await _add_secret_ballot(poll, p.option)
+        await ballot_box.cast(ctx.server.settings.secret_key, poll, p.option)
     else:
         await Ballot.create(poll=poll, option=p.option, user=ctx.user)
     await _push(ctx, poll)

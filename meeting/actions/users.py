@@ -161,13 +161,28 @@ async def reset_password(ctx: Context, p: UserId) -> dict:
 
 @action("user:change_password", payload=PasswordChange, roles={Flag.SIGNED_IN}, meeting=False)
 async def change_password(ctx: Context, p: PasswordChange) -> dict:
-    passwords = ctx.server.identity.passwords
-    if not await asyncio.to_thread(passwords.verify, ctx.user.password_hash, p.old_password):
+    """Wrong old passwords count as login failures (a stolen session cannot guess freely); a
+    change revokes every other session of the user, on every process."""
+    identity = ctx.server.identity
+    passwords = identity.passwords
+    # The guess is recorded after the rollback (a failed action keeps nothing), so until then
+    # it counts as in flight: concurrent events cannot all pass the throttle first.
+    ok = await identity.check_old_password(ctx.user, p.old_password)
+    uid = ctx.user.id
+    if not ok:
+        username = ctx.user.username
+        ctx.after_failure.append(lambda: identity.record_guess(username, uid))
         raise invalid("Mật khẩu hiện tại không đúng", old_password="wrong password")
+    ctx.after.insert(0, lambda: identity.guess_done(uid))
+    ctx.after_failure.append(lambda: identity.guess_done(uid))
     if p.new_password == p.old_password:
         raise invalid("Mật khẩu mới phải khác mật khẩu cũ", new_password="same as old")
     ctx.user.password_hash = await asyncio.to_thread(passwords.hash, p.new_password)
     ctx.user.must_change_password = False
     await ctx.user.save()
+    session = await ctx.server.sio.get_session(ctx.sid) if ctx.sid else {}
+    keep = session.get("token_hash")
+    await identity.revoke_all(ctx.user.id, keep_hash=keep)
+    ctx.after_commit(lambda: ctx.server.fanout.drop_sessions(uid, keep_hash=keep))
     await _audit(ctx, "user:change_password", ctx.user)
     return user_view(ctx.user)

@@ -124,7 +124,8 @@ async def test_secret_vote_links_no_person_to_a_choice(clients: Live) -> None:
     # The database itself, by raw SQL: who voted is known, what they voted is not linked.
     conn = connections.get("default")
     voters = await conn.execute_query_dict(f"SELECT * FROM poll_voter WHERE poll_id = {int(pid)}")
-    assert set(voters[0]) == {"id", "poll_id", "user_id"}  # no choice next to a person
+    # no choice next to a person (seat_id: the member whose seat voted, issue 11)
+    assert set(voters[0]) == {"id", "poll_id", "user_id", "seat_id"}
     expected = {t.delegates[0].id, t.delegates[1].id, t.delegates[2].id, t.point.id, t.chair.id}
     assert {v["user_id"] for v in voters} == expected
     ballots = await conn.execute_query_dict(f"SELECT * FROM ballot WHERE poll_id = {int(pid)}")

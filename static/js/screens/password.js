@@ -22,7 +22,8 @@ export function mount(el, { user, forced, done }) {
     forced ? h("p.form-foot",
       h("button.link", { type: "button", onclick: () => setLang(lang() === "en" ? "vi" : "en") }, lang() === "en" ? "Tiếng Việt" : "English"),
       " · ",
-      h("a", { href: "/logout", onclick: (ev) => { ev.preventDefault(); logoutForm.submit(); } }, t("Đăng xuất", "Sign out"))) : null);
+      // Signing out is a POST (GET /logout signs nobody out): a button that sends the form.
+      h("button.link", { type: "button", onclick: () => logoutForm.submit() }, t("Đăng xuất", "Sign out"))) : null);
   const logoutForm = h("form", { method: "post", action: "/logout", hidden: true });
 
   form.addEventListener("submit", async (ev) => {
