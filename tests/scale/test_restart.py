@@ -3,8 +3,13 @@ as they were, and the next change continues the sequence. An older schema is upg
 
 from __future__ import annotations
 
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate
 
@@ -40,10 +45,33 @@ async def test_state_and_seq_survive_a_restart(tmp_path: Path) -> None:
         assert push["seq"] == before["seq"] + 1
 
 
+@contextlib.asynccontextmanager
+async def fresh_database(tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of the engine the suite runs on. Not the shared test database (already
+    at the latest schema), and not SQLite in a PostgreSQL run: Tortoise binds its models to the
+    last engine it was started on, so the session server's later tests would speak SQLite."""
+    shared = os.environ.get("TEST_DATABASE_URL", "")
+    if not shared:
+        yield f"sqlite://{tmp_path / 'old.sqlite3'}"
+        return
+    server, _, _ = shared.rpartition("/")
+    name = f"hop_upgrade_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(f"{server}/postgres")
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+        yield f"{server}/{name}"
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
 async def test_an_older_schema_is_upgraded_on_start(tmp_path: Path) -> None:
-    # On a fresh SQLite file even when the suite runs on PostgreSQL: the shared test database
-    # is already at the latest schema, and the upgrade path is the same code on both.
-    settings = make_settings(tmp_path, database_url=f"sqlite://{tmp_path / 'old.sqlite3'}")
+    async with fresh_database(tmp_path) as url:
+        await _upgrade_from_first_migrations(tmp_path, url)
+
+
+async def _upgrade_from_first_migrations(tmp_path: Path, url: str) -> None:
+    settings = make_settings(tmp_path, database_url=url)
     config = tortoise_config(settings.db_url, APPS)
     # The database as the first release left it: only each app's first migration applied.
     firsts = {
