@@ -96,6 +96,17 @@ class Peer:
         if settings.rtc_hosts is not None:
             hooks.use_host_addresses(self.pc, settings.rtc_hosts)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
+        for transceiver in self.pc.getTransceivers():
+            track = transceiver.sender.track
+            if (
+                isinstance(track, ForwardTrack)
+                and self.outputs.get(track.kind) is track
+                and transceiver.currentDirection not in ("sendrecv", "sendonly")
+            ):
+                # the client receives nothing of this kind (a send-only offer): nothing to
+                # forward, and frames pushed into an unstarted sender would only pile up
+                del self.outputs[track.kind]
+                track.stop()
         self._set_state("connecting")
         return self.pc.localDescription.sdp
 

@@ -50,13 +50,17 @@ class Room(RoomBase[Peer]):
 
     def _apply_route(self, main: UserId | None) -> None:
         main_peer = self.peers.get(main) if main is not None else None
+        # PROTOCOL §4: the hall on the main stream gets the chair's stream instead of its own
+        # (sending a hall its own picture back cost it a write and a key frame request a frame)
+        chair = self.peers.get(self.chair_id) if self.chair_id is not None else None
+        if chair is main_peer or chair is None or not self._publishes(chair):
+            chair = None
         for peer in self.peers.values():
+            shown = chair if peer is main_peer else main_peer
             for kind, track in peer.outputs.items():
-                source: Source | None = main_peer.sources.get(kind) if main_peer else None
+                source: Source | None = shown.sources.get(kind) if shown else None
                 if source is not None and source.ended:
                     source = None
-                if kind == "audio" and main_peer is peer:
-                    source = None  # the speaker does not hear themself back
                 track.set_source(source)
 
     def _apply_mute(self, peer: Peer, kind: str, muted: bool) -> None:
