@@ -37,6 +37,7 @@ LAYER_TICK_S = 0.5
 
 class Peer:
     """``on_layer(peer)`` is called when the layer this peer should get changes (rtc/layers.py);
+    without it (worker mode, which forwards the full layer only) the layer stays ``full``.
     ``light`` is its own second video layer when its offer has one (PROTOCOL §4)."""
 
     def __init__(
@@ -149,7 +150,8 @@ class Peer:
         if state == "connected":
             if self._connected_at is None:
                 self._connected_at = time.monotonic()
-                self._ticker = asyncio.ensure_future(self._tick_layers())
+                if self._on_layer is not None:
+                    self._ticker = asyncio.ensure_future(self._tick_layers())
             self.connected.set()
         self._set_state(state)
 
@@ -171,6 +173,8 @@ class Peer:
         return self.layers.layer
 
     def _rtcp_report(self, report: Report) -> None:
+        if self._on_layer is None:
+            return
         before = self.layers.layer
         if self.layers.report(report) != before:
             self._layer_changed(before)
