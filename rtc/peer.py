@@ -113,7 +113,7 @@ class Peer:
             if full is None:
                 self.sources[kind] = source
             else:
-                self.light = source
+                self.light = full.light = source
 
         if settings.rtc_hosts is not None:
             hooks.use_host_addresses(self.pc, settings.rtc_hosts)

@@ -52,6 +52,7 @@ class Source:
         self.kind = kind
         self.owner = owner
         self.full = full
+        self.light: Source | None = None  # on a full layer: its light sibling, if any
         self.layer = "light" if full is not None else "full"
         self.size: tuple[int, int] | None = None  # of the last video key frame
         self.refused = False
@@ -123,11 +124,14 @@ class Source:
         key = self.kind == "audio" or is_vp8_keyframe(data)
         if key and self.kind == "video":
             self.size = vp8_keyframe_size(data)
-            if self.full is not None and self._larger_than_full():
-                log.warning("%r: light layer %s larger than the full one: refused", self, self.size)
-                self.refused = True
-                self.end()
-                return
+            # whichever of the two layers learns its size last makes the comparison
+            light = self if self.full is not None else self.light
+            if light is not None and not light.ended and light._larger_than_full():
+                log.warning("%r: larger than the full layer (%s): refused", light, light.size)
+                light.refused = True
+                light.end()
+                if light is self:
+                    return
         self.deliver(data, frame.timestamp, key, codec.clockRate)
 
     def _larger_than_full(self) -> bool:
