@@ -29,7 +29,11 @@ which hook broke. Written against aiortc 1.16 / aioice 0.13.
    block about its SSRC (and works out the RTT from it) and each REMB naming it, then keeps only
    stats. The layer chooser (rtc/layers.py) needs each one as it comes: we wrap that method on
    our senders' instances and hand it a Report after aiortc has done its part.
-6. ICE host candidates (``use_host_addresses``). aioice gathers from every interface except
+6. Opus in-band FEC (``ask_opus_fec``): a browser adds FEC to its Opus only when the answer's
+   fmtp says ``useinbandfec=1``; aiortc's answer carries no Opus fmtp, and its codec list has no
+   public setter, so we add the parameter to the transceiver's negotiated codecs before
+   ``createAnswer`` writes them out.
+7. ICE host candidates (``use_host_addresses``). aioice gathers from every interface except
    127.0.0.1; ``Connection.gather_candidates`` passes the addresses to
    ``get_component_candidates``, which we wrap per connection to use the configured list.
 """
@@ -151,6 +155,20 @@ async def send_pli(receiver: RTCRtpReceiver) -> bool:
     ssrc = max(sources, key=lambda s: s.timestamp).source
     await receiver._send_rtcp_pli(ssrc)
     return True
+
+
+def ask_opus_fec(transceiver: RTCRtpTransceiver) -> bool:
+    """Make the answer ask for Opus in-band FEC. Call between ``setRemoteDescription`` and
+    ``createAnswer``. False when the transceiver negotiated no Opus."""
+    codecs = getattr(transceiver, "_codecs", None)
+    if not isinstance(codecs, list):
+        raise RuntimeError("aiortc changed: RTCRtpTransceiver has no negotiated codec list")
+    found = False
+    for codec in codecs:
+        if codec.mimeType.lower() == "audio/opus":
+            codec.parameters["useinbandfec"] = 1
+            found = True
+    return found
 
 
 def use_host_addresses(pc: RTCPeerConnection, hosts: list[str]) -> None:

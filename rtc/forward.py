@@ -181,7 +181,7 @@ class ForwardTrack(MediaStreamTrack):
             log.warning("%s track: fast path unavailable, using aiortc's sender", self.kind)
             return
         assert self._sender is not None
-        self._writer = RtpWriter(wire, self._sender)
+        self._writer = RtpWriter(wire, self._sender, self.kind)
         self._queue.clear()
         self.await_keyframe()
         self.request_keyframe()

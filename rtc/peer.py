@@ -93,6 +93,8 @@ class Peer:
             raise InvalidOffer(f"offer refused: {exc}") from exc
 
         for transceiver in self.pc.getTransceivers():
+            if transceiver.kind == "audio":
+                hooks.ask_opus_fec(transceiver)  # PROTOCOL §4: audio first; FEC for lossy links
             receiver = transceiver.receiver
             if receiver.track is None:
                 continue  # the client does not send this m-line

@@ -21,11 +21,15 @@ SEQ = struct.Struct("!H")
 HISTORY = 128  # packets kept per receiver for retransmission (as aiortc)
 # A receiver whose socket has this much unsent data is lagging: it drops to the next key frame.
 MAX_BUFFERED = 256 * 1024
+# Audio first (PROTOCOL §4): audio goes out until twice that, so on a short link the video of a
+# hall is dropped before its audio (both share the hall's one bundled socket).
+MAX_BUFFERED_AUDIO = 2 * MAX_BUFFERED
 
 
 class RtpWriter:
-    def __init__(self, wire: hooks.Wire, sender: RTCRtpSender) -> None:
+    def __init__(self, wire: hooks.Wire, sender: RTCRtpSender, kind: str = "video") -> None:
         self.wire = wire
+        self.max_buffered = MAX_BUFFERED_AUDIO if kind == "audio" else MAX_BUFFERED
         self.sender = sender
         self._seq = random.getrandbits(15)  # lower half: no early wrap (see aiortc)
         self._rtx_seq = random.getrandbits(15)
@@ -40,7 +44,7 @@ class RtpWriter:
         if route is None:
             return False
         transport, addr = route
-        if transport.get_write_buffer_size() > MAX_BUFFERED:
+        if transport.get_write_buffer_size() > self.max_buffered:
             return False
         wire, history, pack, first = self.wire, self._history, HEADER.pack, self._first
         protect, sendto, ext = wire.protect, transport.sendto, wire.extension

@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from aiortc import VideoStreamTrack
+from aiortc import VideoStreamTrack, sdp
 
 from rtc import InvalidOffer, Room, RtcSettings
 from rtc.layers import Report
@@ -152,4 +152,25 @@ async def test_a_light_layer_larger_than_the_full_one_is_refused() -> None:
     finally:
         for client in clients.values():
             await client.close()
+        await room.close()
+
+
+async def test_the_answer_asks_for_opus_fec_and_keeps_nack_and_rtx_for_video() -> None:
+    room = Room("m-fec", CHAIR, SETTINGS)
+    client = Client(RED)
+    try:
+        answer = sdp.SessionDescription.parse(await room.join(HALL1, await client.offer()))
+        (audio,) = [m for m in answer.media if m.kind == "audio"]
+        (opus,) = [c for c in audio.rtp.codecs if c.name.lower() == "opus"]
+        assert opus.parameters.get("useinbandfec") == 1
+        (video,) = [m for m in answer.media if m.kind == "video"]
+        vp8 = video.rtp.codecs[0]
+        assert vp8.name == "VP8" and any(
+            f.type == "nack" and not f.parameter for f in vp8.rtcpFeedback
+        )
+        assert any(
+            c.name == "rtx" and c.parameters.get("apt") == vp8.payloadType for c in video.rtp.codecs
+        )
+    finally:
+        await client.close()
         await room.close()

@@ -8,7 +8,7 @@ from typing import Any
 from aiortc.rtp import RtpPacket
 
 from rtc import aiortc_hooks as hooks
-from rtc.rtp_writer import MAX_BUFFERED, RtpWriter
+from rtc.rtp_writer import MAX_BUFFERED, MAX_BUFFERED_AUDIO, RtpWriter
 
 
 class FakeTransport:
@@ -95,3 +95,15 @@ async def test_a_full_socket_refuses_the_frame() -> None:
     transport.buffered = MAX_BUFFERED + 1
     assert not writer.write([b"z"], pts=0)
     assert transport.sent == []
+
+
+async def test_audio_goes_out_where_video_is_already_refused() -> None:
+    """Audio first: on a hall's filling socket the video stops before the audio does."""
+    transport = FakeTransport()
+    video = RtpWriter(FakeWire(transport), FakeSender())  # type: ignore[arg-type]
+    audio = RtpWriter(FakeWire(transport), FakeSender(), "audio")  # type: ignore[arg-type]
+    transport.buffered = MAX_BUFFERED + 1
+    assert not video.write([b"v"], pts=0)
+    assert audio.write([b"a"], pts=0) and len(transport.sent) == 1
+    transport.buffered = MAX_BUFFERED_AUDIO + 1
+    assert not audio.write([b"a"], pts=960)
