@@ -134,6 +134,9 @@ def on_rtcp_report(
                             loss=block.fraction_lost / 256,
                             rtt_s=sender._RTCRtpSender__rtt,  # type: ignore[attr-defined]
                             jitter_s=block.jitter / clock_rate,
+                            ssrc=block.ssrc,
+                            highest_seq=block.highest_sequence,
+                            lost_total=block.packets_lost,
                         )
                     )
         elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:

@@ -61,6 +61,13 @@ class ForwardTrack(MediaStreamTrack):
         self._sender: RTCRtpSender | None = None
         self._writer: RtpWriter | None = None
         self._parked: asyncio.Future[None] | None = None
+        self._redundant = False
+
+    def set_redundant(self, redundant: bool) -> None:
+        """Send each packet twice (audio for a hall on a short link; rtc/rtp_writer.py)."""
+        self._redundant = redundant
+        if self._writer is not None:
+            self._writer.redundant = redundant
 
     def bind(self, transceiver: RTCRtpTransceiver) -> None:
         """Allow the fast path through this transceiver's sender."""
@@ -182,6 +189,7 @@ class ForwardTrack(MediaStreamTrack):
             return
         assert self._sender is not None
         self._writer = RtpWriter(wire, self._sender, self.kind)
+        self._writer.redundant = self._redundant
         self._queue.clear()
         self.await_keyframe()
         self.request_keyframe()

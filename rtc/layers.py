@@ -16,6 +16,9 @@ written out on /api):
   back and doubles its hold (up to ``max_hold_s``), a clean probe keeps the new layer and halves
   the hold again (not below ``base_hold_s``). A bad report on the lower layer after a failed
   probe is judged as usual;
+- a receiver starts on the light layer when there is one, and climbs like any other (so a
+  hall on a short link is never flooded with the full layer first: the loss that causes cannot
+  all be repaired, and a receiver's jitter buffer may wait long on the holes it leaves);
 - a receiver that sends no RTCP (or nothing readable) is healthy: it keeps its layer, and
   silence for ``silence_s`` counts as a good report, so it climbs back too.
 
@@ -25,8 +28,9 @@ makes the switch (on a key frame of the new layer: rtc/forward.py).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 LAYERS = ("full", "light", "audio")
 
@@ -36,6 +40,10 @@ class Report:
     """What one RTCP packet from the receiver says about its downlink."""
 
     loss: float | None = None  # fraction lost since its previous report, 0..1
+    # the report block's counters, so loss can be judged over many packets of every stream:
+    ssrc: int | None = None
+    highest_seq: int | None = None  # extended highest sequence number received
+    lost_total: int | None = None  # cumulative packets lost
     rtt_s: float | None = None
     jitter_s: float | None = None
     remb_bps: float | None = None
@@ -43,7 +51,7 @@ class Report:
 
 @dataclass(frozen=True)
 class Rules:
-    down_loss: float = 0.10
+    down_loss: float = 0.15
     down_rtt_s: float = 0.6
     down_jitter_s: float = 0.15
     # a report counts towards climbing to a layer below this loss (hysteresis: under down_loss;
@@ -53,11 +61,19 @@ class Rules:
     up_rtt_s: float = 0.4
     down_after_s: float = 2.5  # two bad reports within this
     # reports this soon after a step down still describe the layer left: not held against it
-    settle_s: float = 1.5
+    settle_s: float = 2.5
     base_hold_s: float = 4.0
     max_hold_s: float = 16.0
     probe_s: float = 3.0
     silence_s: float = 3.0
+    # loss is judged over the packets of every stream in the last window_s (from the reports'
+    # counters), once it covers min_packets: a single report covers only a few dozen packets,
+    # so at 5 % loss one in a dozen says 10 % or more by chance alone
+    window_s: float = 4.0
+    min_packets: int = 20  # per stream
+    # a report is good only if its RTT is within this of the least seen: more is a queue
+    # building at the bottleneck (the link is near full), however little it loses yet
+    queue_s: float = 0.05
 
 
 class LayerChooser:
@@ -75,6 +91,7 @@ class LayerChooser:
         self.rate_of = rate_of
         self.layers: tuple[str, ...] = LAYERS
         self.layer = "full"
+        self.started = False  # set_layers not called yet
         self.probing = False
         self.changes = 0
         self._hold = self.rules.base_hold_s
@@ -84,11 +101,19 @@ class LayerChooser:
         self._probe_started = 0.0
         self._last_report = now
         self._stepped_down = -1e9
+        self.loss: float | None = None  # over the window, since the current layer settled
+        self._streams: dict[int, tuple[int, int]] = {}  # ssrc -> (highest_seq, lost_total)
+        self._window: deque[tuple[float, int, int, int]] = deque()  # (t, ssrc, expected, lost)
+        self.min_rtt_s: float | None = None
 
     def set_layers(self, layers: tuple[str, ...]) -> str:
         """The main stream changed; keep the receiver on its rung, mapped onto what exists."""
         self.layers = layers
-        if self.layer not in layers:
+        if not self.started:
+            self.started = True
+            self.layer = "light" if "light" in layers else "full"
+            self._settled = self.clock()
+        elif self.layer not in layers:
             # "light" missing: a receiver below full gets audio (never more than it can take)
             self.layer = "audio" if self.layer != "full" else "full"
             self.probing = False
@@ -97,6 +122,18 @@ class LayerChooser:
     def report(self, report: Report) -> str:
         now = self.clock()
         self._last_report = now
+        settling = not self.probing and now - self._stepped_down < self.rules.settle_s
+        if report.ssrc is not None:  # counters: loss over the window, of every stream
+            loss = self._windowed_loss(report, now)
+            if settling:
+                self._window.clear()  # what they count is still the layer left
+            report = replace(report, loss=loss)
+        if settling:
+            report = replace(report, loss=None)
+        elif report.loss is not None:
+            self.loss = report.loss
+        if report.rtt_s is not None and report.rtt_s > 0:
+            self.min_rtt_s = min(self.min_rtt_s or report.rtt_s, report.rtt_s)
         verdict = self._judge(report)
         if verdict == "bad":
             if self.probing or now - self._stepped_down >= self.rules.settle_s:
@@ -121,6 +158,33 @@ class LayerChooser:
 
     # --- internals -----------------------------------------------------------------------------
 
+    def _windowed_loss(self, r: Report, now: float) -> float | None:
+        """Loss over the window from the reports' counters: the worst stream's among those
+        with enough packets (None: none has yet). Per stream, because audio sent twice to a
+        weak hall loses almost nothing and would hide its video's loss in a sum."""
+        if r.ssrc is None or r.highest_seq is None or r.lost_total is None:
+            return None
+        previous = self._streams.get(r.ssrc)
+        self._streams[r.ssrc] = (r.highest_seq, r.lost_total)
+        if previous is not None:
+            expected = r.highest_seq - previous[0]
+            if 0 < expected < 10_000:  # else a reset or garbage: skip it
+                lost = min(max(r.lost_total - previous[1], 0), expected)
+                self._window.append((now, r.ssrc, expected, lost))
+        while self._window and self._window[0][0] < now - self.rules.window_s:
+            self._window.popleft()
+        totals: dict[int, list[int]] = {}
+        for _, ssrc, expected, lost in self._window:
+            total = totals.setdefault(ssrc, [0, 0])
+            total[0] += expected
+            total[1] += lost
+        losses = [
+            lost / expected
+            for expected, lost in totals.values()
+            if expected >= self.rules.min_packets
+        ]
+        return max(losses) if losses else None
+
     def _judge(self, r: Report) -> str:
         """ "bad" (step down), "good" (counts towards climbing) or "fair" (neither)."""
         rules = self.rules
@@ -139,8 +203,10 @@ class LayerChooser:
             if needed > 0 and r.remb_bps < 1.2 * needed:
                 return "fair"
         up_loss = self.rules.up_loss_full if target == "full" else self.rules.up_loss_light
-        good = (r.loss is None or r.loss <= up_loss) and (
-            r.rtt_s is None or r.rtt_s <= rules.up_rtt_s
+        # no loss figure (too few packets yet, a bare REMB, garbage) is no evidence either way
+        good = (r.loss is not None and r.loss <= up_loss) and (
+            r.rtt_s is None
+            or (r.rtt_s <= rules.up_rtt_s and r.rtt_s <= (self.min_rtt_s or 0) + rules.queue_s)
         )
         if good:
             return "good"
@@ -186,4 +252,7 @@ class LayerChooser:
             self.changes += 1
             if step > 0:
                 self._stepped_down = now
+                # the next layer is judged on its own reports
+                self.loss = None
+                self._window.clear()
         self._settled = now

@@ -71,6 +71,8 @@ class Room(RoomBase[Peer]):
                 source = light if layer == "light" else None  # "audio": video stops
             if source is not None and source.ended:
                 source = None
+            if kind == "audio":
+                track.set_redundant(layer != "full")  # audio first on a short link
             track.switch_to(source)
 
     def _apply_mute(self, peer: Peer, kind: str, muted: bool) -> None:
