@@ -92,6 +92,7 @@ class LayerChooser:
         self.layers: tuple[str, ...] = LAYERS
         self.layer = "full"
         self.started = False  # set_layers not called yet
+        self.degraded = False  # it has stepped down at least once
         self.probing = False
         self.changes = 0
         self._hold = self.rules.base_hold_s
@@ -114,8 +115,9 @@ class LayerChooser:
             self.layer = "light" if "light" in layers else "full"
             self._settled = self.clock()
         elif self.layer not in layers:
-            # "light" missing: a receiver below full gets audio (never more than it can take)
-            self.layer = "audio" if self.layer != "full" else "full"
+            # "light" missing: a receiver that stepped down gets audio (never more than it can
+            # take); one on light only because everyone starts there gets full
+            self.layer = "audio" if self.degraded else "full"
             self.probing = False
         return self.layer
 
@@ -252,6 +254,7 @@ class LayerChooser:
             self.changes += 1
             if step > 0:
                 self._stepped_down = now
+                self.degraded = True
                 # the next layer is judged on its own reports
                 self.loss = None
                 self._window.clear()

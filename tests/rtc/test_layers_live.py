@@ -5,6 +5,7 @@ chooser is fed (the impaired-link tests, test_weak_link.py, let the real RTCP do
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -29,6 +30,11 @@ FULL, LIGHT = (160, 120), (80, 48)
 BAD = Report(loss=0.5, rtt_s=0.2)
 
 
+def on_full(room: Room, user_id: int) -> bool:
+    layers = room.peers[user_id].layers
+    return layers.layer == "full" and not layers.probing
+
+
 def degrade(room: Room, user_id: int) -> None:
     """What two bad receiver reports in a row do to a hall."""
     for _ in range(2):
@@ -43,6 +49,9 @@ async def layered() -> AsyncIterator[tuple[Room, dict[int, Client]]]:
     clients = {CHAIR: chair, HALL1: await connect(room, HALL1, GREEN)}
     clients[HALL2] = await connect(room, HALL2, GREEN)
     try:
+        # everyone starts on the light layer and climbs to full on a healthy link
+        for hall in (HALL1, HALL2):
+            await eventually(lambda h=hall: on_full(room, h), within=12)
         yield room, clients
     finally:
         for client in clients.values():
@@ -80,7 +89,7 @@ async def test_a_weak_hall_moves_to_the_light_layer_on_its_key_frame(layered) ->
     ]
     assert inbound.packetsLost == 0
     # the other hall kept the full layer all along
-    assert other.sizes(0, float("inf")) == {FULL} and room.peers[HALL2].layer == "full"
+    assert other.sizes(log[0][0], float("inf")) == {FULL} and room.peers[HALL2].layer == "full"
     points = {p["user_id"]: p["layer"] for p in await room.stats()}
     assert points[HALL1] == "light" and points[HALL2] == "full"
 
@@ -141,14 +150,17 @@ async def test_a_light_layer_larger_than_the_full_one_is_refused() -> None:
     try:
         await chair.accept(await room.join(CHAIR, await chair.offer()))
         clients[HALL1] = await connect(room, HALL1, GREEN)
-        await clients[HALL1].wait_size(FULL)
         light = room.peers[CHAIR].light
         assert light is not None
         await eventually(lambda: light.refused)
+        refused = time.monotonic()
+        # the hall, which started on it, is moved to the full layer (it never stepped down)
+        assert room.peers[HALL1].layer == "full"
+        await clients[HALL1].wait_size(FULL)
         degrade(room, HALL1)  # so a weak hall gets audio, never the oversized layer
         assert room.peers[HALL1].layer == "audio"
         await clients[HALL1].wait_frames(0)
-        assert clients[HALL1].sizes(0, float("inf")) == {FULL}
+        assert clients[HALL1].sizes(refused + 0.2, time.monotonic()) <= {FULL}
     finally:
         for client in clients.values():
             await client.close()
