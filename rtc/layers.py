@@ -9,8 +9,8 @@ written out on /api):
 - step down fast: a report that is bad (loss above ``down_loss``, RTT above ``down_rtt_s``,
   jitter above ``down_jitter_s``) twice within ``down_after_s`` moves one layer down; reports in
   the first ``settle_s`` after a step down still describe the layer left and are not counted;
-- a REMB below 1.2 times what the layer above sends holds the receiver where it is (it is no
-  reason to step down on its own: estimators start low and ramp up);
+- with ``use_remb`` (off: see Rules), a REMB below 1.2 times what the layer above sends holds
+  the receiver where it is (no reason to step down on its own: estimators start low);
 - climb slowly: only after ``hold_s`` without a bad report, and only through a probe: the
   receiver is tried on the layer above for ``probe_s``; one bad report then sends it straight
   back and doubles its hold (up to ``max_hold_s``), a clean probe keeps the new layer and halves
@@ -66,6 +66,9 @@ class Rules:
     max_hold_s: float = 16.0
     probe_s: float = 3.0
     silence_s: float = 3.0
+    # REMB is off: the fast path does not stamp abs-send-time on what it forwards, and without
+    # it a browser's REMB stays near its floor (~20 kbit/s seen from Chromium) whatever the link
+    use_remb: bool = False
     # loss is judged over the packets of every stream in the last window_s (from the reports'
     # counters), once it covers min_packets: a single report covers only a few dozen packets,
     # so at 5 % loss one in a dozen says 10 % or more by chance alone
@@ -198,14 +201,16 @@ class LayerChooser:
             return "bad"
         # the layer above (or, while probing, the one being probed) sets the bar for "good"
         target = self.layer if self.probing else self._above()
-        if r.remb_bps is not None and self.rate_of is not None:
+        if r.loss is None and (r.remb_bps is None or not rules.use_remb):
+            # nothing to judge by: too few packets yet, an empty report, a REMB we do not use
+            return "fair"
+        if rules.use_remb and r.remb_bps is not None and self.rate_of is not None:
             # REMB only holds a receiver back: estimators ramp up from a low start (Chrome's
             # from ~300 kbit/s), so a low one early on is no proof of a short link
             needed = self.rate_of(target)
             if needed > 0 and r.remb_bps < 1.2 * needed:
                 return "fair"
         up_loss = self.rules.up_loss_full if target == "full" else self.rules.up_loss_light
-        # no loss figure (too few packets yet, a bare REMB, garbage) is no evidence either way
         good = (r.loss is not None and r.loss <= up_loss) and (
             r.rtt_s is None
             or (r.rtt_s <= rules.up_rtt_s and r.rtt_s <= (self.min_rtt_s or 0) + rules.queue_s)

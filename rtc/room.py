@@ -62,7 +62,7 @@ class Room(RoomBase[Peer]):
         """Put behind ``peer``'s outputs what it is shown, in the layer its link carries."""
         shown = peer.shown
         light = shown.light if shown is not None else None
-        if light is not None and (light.ended or shown is None):
+        if light is not None and (light.ended or light.refused or shown is None):
             light = None
         layer = peer.layers.set_layers(("full", "light", "audio") if light else ("full", "audio"))
         for kind, track in peer.outputs.items():

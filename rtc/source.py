@@ -38,8 +38,8 @@ class Source:
     exists, whether or not anyone watches, so nothing queues up and a switch is instant.
 
     A sender's light video layer (PROTOCOL §4) is a Source of its own with ``full`` set to the
-    full layer's: if its key frames turn out larger than the full layer's, it is refused (it
-    ends, so every receiver on it is moved off)."""
+    full layer's: while its key frames are larger than the full layer's have been, it is
+    refused (not forwarded, and the room moves every receiver off it)."""
 
     def __init__(
         self,
@@ -56,6 +56,7 @@ class Source:
         self.layer = "light" if full is not None else "full"
         self.size: tuple[int, int] | None = None  # of the last video key frame
         self.refused = False
+        self.largest = 0  # on a full layer: the largest area its key frames have had
         self.muted = False
         self.ended = False
         self.frames = 0
@@ -124,20 +125,32 @@ class Source:
         key = self.kind == "audio" or is_vp8_keyframe(data)
         if key and self.kind == "video":
             self.size = vp8_keyframe_size(data)
+            if self.size is not None and self.full is None:
+                area = self.size[0] * self.size[1]
+                self.largest = max(self.largest, area)
             # whichever of the two layers learns its size last makes the comparison
             light = self if self.full is not None else self.light
-            if light is not None and not light.ended and light._larger_than_full():
-                log.warning("%r: larger than the full layer (%s): refused", light, light.size)
-                light.refused = True
-                light.end()
-                if light is self:
-                    return
+            if light is not None and not light.ended:
+                light._judge_size()
+        if self.refused:
+            return
         self.deliver(data, frame.timestamp, key, codec.clockRate)
 
-    def _larger_than_full(self) -> bool:
+    def _judge_size(self) -> None:
+        """A light layer larger than the largest the full one has been is refused (not
+        forwarded) while it stays so. Against the largest: a browser starts its full layer
+        small and grows it, and shrinks it for a while when its CPU is short."""
         assert self.full is not None
-        mine, full = self.size, self.full.size
-        return mine is not None and full is not None and mine[0] * mine[1] > full[0] * full[1]
+        mine = self.size
+        refused = (
+            mine is not None and self.full.largest > 0 and mine[0] * mine[1] > self.full.largest
+        )
+        if refused != self.refused:
+            self.refused = refused
+            if refused:
+                log.warning("%r: larger than the full layer (%s): refused", self, mine)
+            if self._on_ended is not None:
+                self._on_ended(self)  # the room routes again (rtc/room.py _source_ended)
 
     def deliver(self, data: bytes, timestamp: int, key: bool, clock_rate: int) -> None:
         """Fan one frame out (also the entry point of a worker's copy of a remote source)."""

@@ -116,7 +116,7 @@ def test_silence_is_health_and_garbage_cannot_stall_it() -> None:
 def test_remb_below_what_the_layer_above_needs_holds_the_receiver_back() -> None:
     clock = Clock()
     rates = {"full": 1_500_000.0, "light": 180_000.0, "audio": 40_000.0}
-    chooser = LayerChooser(clock, rate_of=rates.__getitem__)
+    chooser = LayerChooser(clock, Rules(use_remb=True), rate_of=rates.__getitem__)
     feed(chooser, clock, BAD, 1.0)
     assert chooser.layer == "light"
     # no loss, but the receiver estimates 300 kbit/s: the full layer would not fit
@@ -187,3 +187,14 @@ def test_loss_is_judged_over_many_packets_not_one_noisy_report() -> None:
     assert set(seen) == {"light"}  # ...and yet the layer held for two minutes
     seen, _ = run(0.30, 5)
     assert seen[-1] == "audio" and seen.index("audio") * 0.25 <= 5
+
+
+def test_a_report_with_nothing_in_it_does_not_fail_a_probe() -> None:
+    clock = Clock()
+    chooser = LayerChooser(clock)
+    chooser.set_layers(("full", "light", "audio"))
+    feed(chooser, clock, CLEAN, 6)
+    assert chooser.layer == "full" and chooser.probing
+    for report in (Report(), Report(remb_bps=20_000)):  # a browser's REMB, ignored by default
+        clock.now += 0.5
+        assert chooser.report(report) == "full" and chooser.probing
