@@ -47,6 +47,15 @@ async def until(condition, within: float) -> float | None:  # type: ignore[no-un
     return None
 
 
+async def since(origin: float, conditions: list, within: float) -> list[float | None]:  # type: ignore[type-arg]
+    """For each condition, seconds from ``origin`` until it held (None: not within)."""
+    out: list[float | None] = []
+    for condition in conditions:
+        waited = await until(condition, max(within - (time.monotonic() - origin), 0.1))
+        out.append(None if waited is None else time.monotonic() - origin)
+    return out
+
+
 def settled_full(room: Room, user_id: int) -> bool:
     peer = room.peers.get(user_id)
     return peer is not None and peer.layer == "full" and not peer.layers.probing
@@ -102,7 +111,9 @@ async def run(weak_n: int, healthy_n: int, window: float) -> None:
         # 2. the links heal: back to full
         for link in links.values():
             link.set(Impairment())
-        climbs = [await until(lambda u=u: settled_full(room, u), 60) for u in weak]
+        climbs = await since(
+            time.monotonic(), [lambda u=u: settled_full(room, u) for u in weak], 60
+        )
         print(
             "healed: back to full after "
             + ", ".join("never" if s is None else f"{s:.1f} s" for s in climbs)
@@ -115,7 +126,9 @@ async def run(weak_n: int, healthy_n: int, window: float) -> None:
         await asyncio.sleep(2)
         for link in links.values():
             link.set(BAD_DAY, BAD_DAY)
-        downs = [await until(lambda u=u: room.peers[u].layer != "full", 20) for u in weak]
+        downs = await since(
+            time.monotonic(), [lambda u=u: room.peers[u].layer != "full" for u in weak], 20
+        )
         print(
             "turned bad: stepped down after "
             + ", ".join("never" if s is None else f"{s:.1f} s" for s in downs)
