@@ -27,7 +27,7 @@ from rtc.frames import OutFrame  # noqa: E402
 WIDTH, HEIGHT, FPS, GOP, BITRATE = 1280, 720, 30, 30, 1_500_000
 CLIP_FRAMES = 90
 # PROTOCOL §4's light layer
-LIGHT = (320, 180, 15, 150_000)
+LIGHT = (320, 180, 15, 120_000)
 
 
 def _cache(width: int, height: int, fps: int, bitrate: int) -> Path:

@@ -51,18 +51,21 @@ class Report:
 
 @dataclass(frozen=True)
 class Rules:
-    down_loss: float = 0.15
+    down_loss: float = 0.20
     down_rtt_s: float = 0.6
     down_jitter_s: float = 0.15
     # a report counts towards climbing to a layer below this loss (hysteresis: under down_loss;
     # the light layer is what a lossy link is for, so it is easier to get back to)
-    up_loss_full: float = 0.03
+    up_loss_full: float = 0.01
     up_loss_light: float = 0.07
     up_rtt_s: float = 0.4
     down_after_s: float = 2.5  # two bad reports within this
     # reports this soon after a step down still describe the layer left: not held against it
     settle_s: float = 2.5
     base_hold_s: float = 4.0
+    # the climb to full waits at least this: a probe of the full layer floods a link that
+    # cannot carry it, and a 5 % loss link can look clean for a few seconds by chance
+    full_hold_s: float = 8.0
     max_hold_s: float = 16.0
     probe_s: float = 3.0
     silence_s: float = 3.0
@@ -244,7 +247,8 @@ class LayerChooser:
                 self._hold = max(self._hold / 2, self.rules.base_hold_s)
                 self._settled = now
             return
-        if now - self._settled >= self._hold and self._index() > 0:
+        hold = max(self._hold, self.rules.full_hold_s) if self._above() == "full" else self._hold
+        if now - self._settled >= hold and self._index() > 0:
             self.probing = True
             self._probe_started = now
             self._move(-1, now)

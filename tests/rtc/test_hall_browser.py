@@ -103,7 +103,7 @@ async def test_kiosk_publishes_a_light_layer_and_says_which_layer_it_gets(rtc_li
             assert not light.refused
 
             # on a healthy link it climbs to the full layer and shows no warning
-            await eventually(lambda: on_full(room, point.id), within=20)
+            await eventually(lambda: on_full(room, point.id), within=25)
             await page.wait_for_function(
                 "window.hallStats().then(s => s.layer === 'full' && s.framesDecoded > 60)",
                 timeout=10000,

@@ -73,7 +73,7 @@ def test_a_failed_probe_goes_straight_back_and_waits_longer() -> None:
     feed(chooser, clock, BAD, 1.0)
     assert chooser.layer == "light"
     # the hold counts once the reports describe the new layer (after the settle window)
-    feed(chooser, clock, CLEAN, Rules().settle_s + Rules().base_hold_s)
+    feed(chooser, clock, CLEAN, Rules().settle_s + Rules().full_hold_s)
     assert chooser.layer == "full" and chooser.probing
     clock.now += 0.5
     assert chooser.report(LOSSY) == "light"  # mild loss is enough to fail a probe
@@ -91,7 +91,7 @@ def test_a_failed_probe_goes_straight_back_and_waits_longer() -> None:
     chooser.report(BAD)  # fails again
     second = time_to_next_probe()
     settle, cap = Rules().settle_s, Rules().max_hold_s
-    assert first - settle >= 2 * Rules().base_hold_s - 0.5  # the hold doubled...
+    assert first - settle >= Rules().full_hold_s - 0.5  # at least the climb to full's hold...
     assert second - settle >= min(2 * (first - settle), cap) - 0.5  # ...and again
     assert second <= settle + cap + 0.5  # bounded: healing is never ignored for long
 
@@ -144,7 +144,7 @@ def test_a_receiver_starts_on_the_light_layer_and_climbs_to_full_when_healthy() 
     assert chooser.set_layers(("full", "light", "audio")) == "light"
     seen = feed(chooser, clock, CLEAN, 10)
     assert seen[-1] == "full"
-    assert Rules().base_hold_s <= (seen.index("full") + 1) * 0.5 <= 5
+    assert Rules().full_hold_s <= (seen.index("full") + 1) * 0.5 <= Rules().full_hold_s + 1
     # a later change of the main stream keeps it where it is
     assert chooser.set_layers(("full", "light", "audio")) == "full"
     # a sender without a light layer: start on full
@@ -193,7 +193,7 @@ def test_a_report_with_nothing_in_it_does_not_fail_a_probe() -> None:
     clock = Clock()
     chooser = LayerChooser(clock)
     chooser.set_layers(("full", "light", "audio"))
-    feed(chooser, clock, CLEAN, 6)
+    feed(chooser, clock, CLEAN, Rules().full_hold_s + 1)
     assert chooser.layer == "full" and chooser.probing
     for report in (Report(), Report(remb_bps=20_000)):  # a browser's REMB, ignored by default
         clock.now += 0.5

@@ -51,7 +51,7 @@ async def layered() -> AsyncIterator[tuple[Room, dict[int, Client]]]:
     try:
         # everyone starts on the light layer and climbs to full on a healthy link
         for hall in (HALL1, HALL2):
-            await eventually(lambda h=hall: on_full(room, h), within=12)
+            await eventually(lambda h=hall: on_full(room, h), within=20)
         yield room, clients
     finally:
         for client in clients.values():
