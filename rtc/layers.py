@@ -150,7 +150,7 @@ class LayerChooser:
                 self._settled = now  # not held against this layer, but no reason to climb
         elif verdict == "good":
             self._advance(now)
-        elif not self.probing:  # "fair": keeps the layer, but is no reason to climb
+        elif verdict == "fair" and not self.probing:  # keeps the layer, no reason to climb
             self._settled = now
         return self.layer
 
@@ -194,7 +194,8 @@ class LayerChooser:
         return max(losses) if losses else None
 
     def _judge(self, r: Report) -> str:
-        """ "bad" (step down), "good" (counts towards climbing) or "fair" (neither)."""
+        """ "bad" (step down), "good" (counts towards climbing), "fair" (holds the receiver
+        where it is) or "none" (no evidence either way)."""
         rules = self.rules
         if (
             (r.loss is not None and r.loss > rules.down_loss)
@@ -205,8 +206,9 @@ class LayerChooser:
         # the layer above (or, while probing, the one being probed) sets the bar for "good"
         target = self.layer if self.probing else self._above()
         if r.loss is None and (r.remb_bps is None or not rules.use_remb):
-            # nothing to judge by: too few packets yet, an empty report, a REMB we do not use
-            return "fair"
+            # nothing to judge by: too few packets yet, an empty report, a REMB we do not use.
+            # Not "fair" either: a browser's REMB every second would keep resetting the hold
+            return "none"
         if rules.use_remb and r.remb_bps is not None and self.rate_of is not None:
             # REMB only holds a receiver back: estimators ramp up from a low start (Chrome's
             # from ~300 kbit/s), so a low one early on is no proof of a short link
