@@ -11,7 +11,11 @@ written out on /api):
   the first ``settle_s`` after a step down still describe the layer left and are not counted;
 - with ``use_remb`` (off: see Rules), a REMB below 1.2 times what the layer above sends holds
   the receiver where it is (no reason to step down on its own: estimators start low);
-- climb slowly: only after ``hold_s`` without a bad report, and only through a probe: the
+- loss is judged over the last ``window_s`` of each stream's packets (from the reports'
+  counters; the worst stream counts), not report by report;
+- climb slowly: only after a hold (``base_hold_s``; at least ``full_hold_s`` towards full) of
+  good reports (loss under ``up_loss_*``, RTT within ``queue_s`` of the least seen: no queue
+  building) with no bad or "fair" one, and only through a probe: the
   receiver is tried on the layer above for ``probe_s``; one bad report then sends it straight
   back and doubles its hold (up to ``max_hold_s``), a clean probe keeps the new layer and halves
   the hold again (not below ``base_hold_s``). A bad report on the lower layer after a failed
