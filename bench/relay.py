@@ -1,5 +1,8 @@
-"""Benchmark of the media relay: one synthetic 720p30 VP8 (~1.5 Mbit/s) + Opus publisher, N
+"""Benchmark of the media relay: one synthetic 720p30 VP8 (~1.5 Mbit/s) + Opus publisher that
+also sends the light layer (320x180 at 15 fps, ~160 kbit/s: PROTOCOL §4's two layers), N
 receivers in separate processes, the server in a process of its own whose CPU is measured alone.
+Receivers start on the light layer and climb to the full one (they send no RTCP: healthy); each
+size is measured once all of them are on the full layer.
 
     python bench/relay.py            # full sweep (minutes), for the closing note
     python bench/relay.py --small    # CI: a few sizes, under ~2 minutes
@@ -34,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import relay_receivers  # noqa: E402
 import relay_server  # noqa: E402
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription  # noqa: E402
-from relay_media import FPS, audio_track, video_track  # noqa: E402
+from relay_media import FPS, audio_track, light_track, video_track  # noqa: E402
 
 from rtc.aiortc_hooks import use_host_addresses  # noqa: E402
 
@@ -130,13 +133,17 @@ class Bench:
         self.server_pids: list[int] = []
         self.receivers = [Child(relay_receivers.run) for _ in range(receiver_procs)]
         self.per_proc = [0] * receiver_procs
+        self.climb_s = 0.0
         self.publisher = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        self.video, self.audio = video_track(), audio_track()
+        self.video, self.audio, self.light = video_track(), audio_track(), light_track()
+        self.two_layers = mode == "forward"  # the stock relay takes one video track
 
     async def start(self) -> None:
         self.server_pids = await self.server.call("pids")
         self.publisher.addTransceiver(self.video, direction="sendonly")
         self.publisher.addTransceiver(self.audio, direction="sendonly")
+        if self.two_layers:  # the second video m-line: the light layer
+            self.publisher.addTransceiver(self.light, direction="sendonly")
         use_host_addresses(self.publisher, ["127.0.0.1"])
         await self.publisher.setLocalDescription(await self.publisher.createOffer())
         (answer,) = await self.server.call(
@@ -158,9 +165,18 @@ class Bench:
         while time.monotonic() < deadline:
             counts = await self.receiver_counts()
             if len(counts) == n and all(c["video_frames"] > 0 for c in counts):
+                break
+            await asyncio.sleep(0.5)
+        else:
+            print(f"  warning: not every receiver got video within the deadline at N={n}")
+        # everyone starts on the light layer and climbs (hold + probe, ~10 s): measure on full
+        started = time.monotonic()
+        while time.monotonic() < deadline + 30:
+            if (await self.server.call("counters"))["on_full"] >= n:
+                self.climb_s = time.monotonic() - started
                 return
             await asyncio.sleep(0.5)
-        print(f"  warning: not every receiver got video within the deadline at N={n}")
+        print(f"  warning: not every receiver reached the full layer at N={n}")
 
     async def receiver_counts(self) -> list[dict[str, Any]]:
         counts: list[dict[str, Any]] = []

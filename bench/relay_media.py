@@ -1,6 +1,7 @@
-"""Synthetic media for bench/relay.py: a pre-encoded 720p30 VP8 clip (~1.5 Mbit/s, a key frame
-every second) and 20 ms Opus frames, looped by tracks that only pace them out. Encoding happens
-once (cached), so the publisher costs almost nothing at run time."""
+"""Synthetic media for bench/relay.py (and the layer tests): a pre-encoded 720p30 VP8 clip
+(~1.5 Mbit/s, a key frame every second), a light one (320x180 at 15 fps, ~150 kbit/s) and 20 ms
+Opus frames, looped by tracks that only pace them out. Encoding happens once (cached), so the
+publisher costs almost nothing at run time."""
 
 from __future__ import annotations
 
@@ -25,45 +26,55 @@ from rtc.frames import OutFrame  # noqa: E402
 
 WIDTH, HEIGHT, FPS, GOP, BITRATE = 1280, 720, 30, 30, 1_500_000
 CLIP_FRAMES = 90
-CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-relay-vp8-{WIDTH}x{HEIGHT}-{BITRATE}.pkl"
+# PROTOCOL §4's light layer
+LIGHT = (320, 180, 15, 120_000)
 
 
-def _picture(index: int, rng: random.Random) -> av.VideoFrame:
+def _cache(width: int, height: int, fps: int, bitrate: int) -> Path:
+    name = f"bench-relay-vp8-{width}x{height}-{fps}-{bitrate}.pkl"
+    return Path(os.environ.get("TMPDIR", "/tmp")) / name
+
+
+def _picture(index: int, rng: random.Random, width: int, height: int) -> av.VideoFrame:
     """A moving gradient with a moving block of noise: enough detail to need the bit rate."""
-    frame = av.VideoFrame(WIDTH, HEIGHT, "yuv420p")
+    frame = av.VideoFrame(width, height, "yuv420p")
     y, u, v = frame.planes
     shift = index * 8
     row = bytes((x + shift) % 256 for x in range(y.line_size))
-    luma = bytearray(row * HEIGHT)
-    bx, by = (index * 12) % (WIDTH - 192), (index * 5) % (HEIGHT - 108)
-    for r in range(by, by + 108):
-        luma[r * y.line_size + bx : r * y.line_size + bx + 192] = rng.randbytes(192)
+    luma = bytearray(row * height)
+    bw, bh = width * 3 // 20, height * 3 // 20  # 192x108 at 720p: the same share at any size
+    bx, by = (index * 12) % (width - bw), (index * 5) % (height - bh)
+    for r in range(by, by + bh):
+        luma[r * y.line_size + bx : r * y.line_size + bx + bw] = rng.randbytes(bw)
     y.update(bytes(luma))
     u.update(bytes([96 + int(32 * math.sin(index / 15))]) * u.buffer_size)
     v.update(bytes([160]) * v.buffer_size)
     return frame
 
 
-def vp8_clip() -> list[tuple[bytes, bool]]:
-    """[(frame, is_keyframe)], encoded once and cached."""
-    if CACHE.exists():
-        return pickle.loads(CACHE.read_bytes())
+def vp8_clip(
+    width: int = WIDTH, height: int = HEIGHT, fps: int = FPS, bitrate: int = BITRATE
+) -> list[tuple[bytes, bool]]:
+    """[(frame, is_keyframe)]: 3 s with a key frame every second, encoded once and cached."""
+    cache = _cache(width, height, fps, bitrate)
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
     codec = av.CodecContext.create("libvpx", "w")
-    codec.width, codec.height, codec.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-    codec.bit_rate, codec.gop_size = BITRATE, GOP
-    codec.framerate = fractions.Fraction(FPS, 1)
-    codec.time_base = fractions.Fraction(1, FPS)
+    codec.width, codec.height, codec.pix_fmt = width, height, "yuv420p"
+    codec.bit_rate, codec.gop_size = bitrate, fps
+    codec.framerate = fractions.Fraction(fps, 1)
+    codec.time_base = fractions.Fraction(1, fps)
     codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
     rng = random.Random(1)
     clip = []
-    for i in range(CLIP_FRAMES):
-        picture = _picture(i, rng)
+    for i in range(3 * fps):
+        picture = _picture(i, rng, width, height)
         picture.pts = i
         for packet in codec.encode(picture):
             clip.append((bytes(packet), bool(packet.is_keyframe)))
     for packet in codec.encode(None):
         clip.append((bytes(packet), bool(packet.is_keyframe)))
-    CACHE.write_bytes(pickle.dumps(clip))
+    cache.write_bytes(pickle.dumps(clip))
     return clip
 
 
@@ -111,8 +122,15 @@ class LoopTrack(MediaStreamTrack):
         return frame
 
 
-def video_track() -> LoopTrack:
-    return LoopTrack("video", [data for data, _ in vp8_clip()], 90000, 90000 // FPS)
+def video_track(
+    width: int = WIDTH, height: int = HEIGHT, fps: int = FPS, bitrate: int = BITRATE
+) -> LoopTrack:
+    clip = vp8_clip(width, height, fps, bitrate)
+    return LoopTrack("video", [data for data, _ in clip], 90000, 90000 // fps)
+
+
+def light_track() -> LoopTrack:
+    return video_track(*LIGHT)
 
 
 def audio_track() -> LoopTrack:
@@ -120,10 +138,11 @@ def audio_track() -> LoopTrack:
 
 
 if __name__ == "__main__":
-    started = time.monotonic()
-    clip = vp8_clip()
-    size = sum(len(d) for d, _ in clip)
-    print(
-        f"{len(clip)} frames, {sum(k for _, k in clip)} key, "
-        f"{size * 8 / (len(clip) / FPS) / 1e6:.2f} Mbit/s, {time.monotonic() - started:.1f} s"
-    )
+    for width, height, fps, bitrate in [(WIDTH, HEIGHT, FPS, BITRATE), LIGHT]:
+        started = time.monotonic()
+        clip = vp8_clip(width, height, fps, bitrate)
+        size = sum(len(d) for d, _ in clip)
+        print(
+            f"{width}x{height}@{fps}: {len(clip)} frames, {sum(k for _, k in clip)} key, "
+            f"{size * 8 / (len(clip) / fps) / 1e6:.2f} Mbit/s, {time.monotonic() - started:.1f} s"
+        )

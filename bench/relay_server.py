@@ -45,11 +45,14 @@ class ForwardingServer:
         room = self.room
         assert isinstance(room, Room)
         tracks = [t for p in room.peers.values() for t in p.outputs.values()]
+        receivers = [p for u, p in room.peers.items() if u != PUBLISHER]
         return {
             "peers": len(room.peers),
             "connected": sum(p.state == "connected" for p in room.peers.values()),
             "forwarded": sum(t.forwarded for t in tracks),
             "dropped": sum(t.dropped for t in tracks),
+            # receivers on the full layer, settled (not probing): two layers are published
+            "on_full": sum(p.layer == "full" and not p.layers.probing for p in receivers),
         }
 
     def pids(self) -> list[int]:
@@ -86,7 +89,13 @@ class StockRelayServer:
 
     async def counters(self) -> dict[str, Any]:
         connected = sum(pc.connectionState == "connected" for pc in self.pcs)
-        return {"peers": len(self.pcs), "connected": connected, "forwarded": 0, "dropped": 0}
+        return {
+            "peers": len(self.pcs),
+            "connected": connected,
+            "forwarded": 0,
+            "dropped": 0,
+            "on_full": max(len(self.pcs) - 1, 0),  # one layer: everyone gets it
+        }
 
     def pids(self) -> list[int]:
         return [os.getpid()]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -65,8 +65,10 @@ class Settings(BaseSettings):
     issuing_body: str = "ỦY BAN NHÂN DÂN TỈNH"
     issuing_place: str = "Hòa Bình Xanh"
 
-    rtc_hosts: list[str] = Field(default_factory=list)
-    rtc_ice_servers: list[str] = Field(default_factory=list)
+    # Comma-separated in the environment. NoDecode: pydantic-settings would otherwise parse a
+    # list field as JSON before _comma_list runs, and RTC_HOSTS=127.0.0.1 would stop the start.
+    rtc_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    rtc_ice_servers: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # A hall not connected this long after its offer is dropped (and shown as failed).
     rtc_ice_timeout_s: float = 20.0
     # Media worker processes, each owning the peer connections of its halls; 0 = all in the

@@ -25,7 +25,15 @@ which hook broke. Written against aiortc 1.16 / aioice 0.13.
    transport's SRTP session and the nominated ICE pair's UDP transport directly; the sender
    object stays for negotiation, RTCP (its SR reads the counters ``account`` keeps up to date)
    and NACKs (``on_nack`` routes them to our history).
-5. ICE host candidates (``use_host_addresses``). aioice gathers from every interface except
+5. Receiver reports in (``on_rtcp_report``): ``RTCRtpSender._handle_rtcp_packet`` reads each RR/SR
+   block about its SSRC (and works out the RTT from it) and each REMB naming it, then keeps only
+   stats. The layer chooser (rtc/layers.py) needs each one as it comes: we wrap that method on
+   our senders' instances and hand it a Report after aiortc has done its part.
+6. Opus in-band FEC (``ask_opus_fec``): a browser adds FEC to its Opus only when the answer's
+   fmtp says ``useinbandfec=1``; aiortc's answer carries no Opus fmtp, and its codec list has no
+   public setter, so we add the parameter to the transceiver's negotiated codecs before
+   ``createAnswer`` writes them out.
+7. ICE host candidates (``use_host_addresses``). aioice gathers from every interface except
    127.0.0.1; ``Connection.gather_candidates`` passes the addresses to
    ``get_component_candidates``, which we wrap per connection to use the configured list.
 """
@@ -44,7 +52,17 @@ from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcdtlstransport import State
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-from aiortc.rtp import HeaderExtensions, HeaderExtensionsMap
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    HeaderExtensions,
+    HeaderExtensionsMap,
+    RtcpPsfbPacket,
+    RtcpRrPacket,
+    RtcpSrPacket,
+    unpack_remb_fci,
+)
+
+from .layers import Report
 
 FrameHandler = Callable[[RTCRtpCodecParameters, JitterFrame], None]
 
@@ -97,6 +115,41 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
     sender._send_keyframe = callback  # type: ignore[method-assign]
 
 
+def on_rtcp_report(
+    sender: RTCRtpSender, clock_rate: int, callback: Callable[[Report], None]
+) -> None:
+    """Call ``callback`` with what each receiver report block and REMB about ``sender`` says."""
+    original = getattr(sender, "_handle_rtcp_packet", None)
+    if not callable(original) or not hasattr(sender, "_RTCRtpSender__rtt"):
+        raise RuntimeError("aiortc changed: RTCRtpSender has no _handle_rtcp_packet / __rtt")
+
+    async def handle(packet: Any) -> None:
+        await original(packet)
+        ssrc = sender._ssrc
+        if isinstance(packet, RtcpRrPacket | RtcpSrPacket):
+            for block in packet.reports:
+                if block.ssrc == ssrc:
+                    callback(
+                        Report(
+                            loss=block.fraction_lost / 256,
+                            rtt_s=sender._RTCRtpSender__rtt,  # type: ignore[attr-defined]
+                            jitter_s=block.jitter / clock_rate,
+                            ssrc=block.ssrc,
+                            highest_seq=block.highest_sequence,
+                            lost_total=block.packets_lost,
+                        )
+                    )
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, ssrcs = unpack_remb_fci(packet.fci)
+            except ValueError:
+                return  # not a REMB (or a garbled one): nothing to learn
+            if ssrc in ssrcs:
+                callback(Report(remb_bps=float(bitrate)))
+
+    sender._handle_rtcp_packet = handle  # type: ignore[method-assign]
+
+
 async def send_pli(receiver: RTCRtpReceiver) -> bool:
     """Ask the publisher behind ``receiver`` for a key frame. False when it has sent nothing yet."""
     sources = receiver.getSynchronizationSources()
@@ -105,6 +158,20 @@ async def send_pli(receiver: RTCRtpReceiver) -> bool:
     ssrc = max(sources, key=lambda s: s.timestamp).source
     await receiver._send_rtcp_pli(ssrc)
     return True
+
+
+def ask_opus_fec(transceiver: RTCRtpTransceiver) -> bool:
+    """Make the answer ask for Opus in-band FEC. Call between ``setRemoteDescription`` and
+    ``createAnswer``. False when the transceiver negotiated no Opus."""
+    codecs = getattr(transceiver, "_codecs", None)
+    if not isinstance(codecs, list):
+        raise RuntimeError("aiortc changed: RTCRtpTransceiver has no negotiated codec list")
+    found = False
+    for codec in codecs:
+        if codec.mimeType.lower() == "audio/opus":
+            codec.parameters["useinbandfec"] = 1
+            found = True
+    return found
 
 
 def use_host_addresses(pc: RTCPeerConnection, hosts: list[str]) -> None:

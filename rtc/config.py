@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from aiortc import RTCConfiguration, RTCIceServer
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCIceServer
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,14 @@ class RtcSettings:
     rtc_workers: int = 0
 
     def rtc_configuration(self) -> RTCConfiguration:
-        # iceServers=[] matters: aiortc's default is a public Google STUN server
-        return RTCConfiguration(iceServers=[parse_ice_server(u) for u in self.rtc_ice_servers])
+        # iceServers=[] matters: aiortc's default is a public Google STUN server.
+        # max-bundle: with aiortc's default (balanced), a second video m-line (the light layer)
+        # in an offer whose first m-line is audio (a browser's) is left on a transport that the
+        # BUNDLE step then discards, so its packets were dropped unseen.
+        return RTCConfiguration(
+            iceServers=[parse_ice_server(u) for u in self.rtc_ice_servers],
+            bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
+        )
 
 
 def parse_ice_server(url: str) -> RTCIceServer:

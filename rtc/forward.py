@@ -29,7 +29,10 @@ class ForwardTrack(MediaStreamTrack):
       waits for the next key frame (asking the source for one) instead of queueing latency;
     - video starts, and restarts after every source switch, on a key frame;
     - the output timestamps stay continuous across switches: the first frame from a new source
-      follows the last one sent by the wall-clock time between them.
+      follows the last one sent by the wall-clock time between them; sequence numbers are the
+      track's own (its writer's, or its sender's), so they run on across a switch too;
+    - ``switch_to`` (a change of layer, or of speaker) keeps forwarding the current source until
+      the new one sends a key frame, so the picture never stops for the switch.
 
     Fast path: once bound to its transceiver and the sender has started (its first ``recv``),
     frames are written straight out by an RtpWriter as they arrive — no queue, no task wake-up,
@@ -44,6 +47,8 @@ class ForwardTrack(MediaStreamTrack):
         self.forwarded = 0
         self.dropped = 0
         self._source: Source | None = None
+        self._pending: Source | None = None  # switch_to's next source, until its key frame
+        self.switches = 0
         self._queue: deque[EncodedFrame] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._need_key = kind == "video"
@@ -56,6 +61,13 @@ class ForwardTrack(MediaStreamTrack):
         self._sender: RTCRtpSender | None = None
         self._writer: RtpWriter | None = None
         self._parked: asyncio.Future[None] | None = None
+        self._redundant = False
+
+    def set_redundant(self, redundant: bool) -> None:
+        """Send each packet twice (audio for a hall on a short link; rtc/rtp_writer.py)."""
+        self._redundant = redundant
+        if self._writer is not None:
+            self._writer.redundant = redundant
 
     def bind(self, transceiver: RTCRtpTransceiver) -> None:
         """Allow the fast path through this transceiver's sender."""
@@ -66,10 +78,35 @@ class ForwardTrack(MediaStreamTrack):
     def source(self) -> Source | None:
         return self._source
 
+    @property
+    def pending(self) -> Source | None:
+        return self._pending
+
+    def switch_to(self, source: Source | None) -> None:
+        """Like set_source, but the current source stays on until ``source`` sends a key frame
+        (asked for now, rate-limited by the source). Stopping (None), starting from nothing and
+        audio switch at once."""
+        if source is self._pending and source is not None:
+            return
+        if source is self._source or source is None or self._source is None or self.kind != "video":
+            self.set_source(source)
+            return
+        self._drop_pending()
+        self._pending = source
+        source.attach(self)
+        source.request_keyframe()
+
+    def _drop_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None and pending is not self._source:
+            pending.detach(self)
+
     def set_source(self, source: Source | None) -> None:
         """Put ``source`` behind this track (None: send nothing). No renegotiation needed."""
+        self._drop_pending()
         if source is self._source:
             return
+        self.switches += 1
         if self._source is not None:
             self._source.detach(self)
         self._source = source
@@ -88,6 +125,20 @@ class ForwardTrack(MediaStreamTrack):
             self._source.request_keyframe()
 
     def push(self, frame: EncodedFrame) -> None:
+        pending = self._pending
+        if pending is not None:
+            if frame.origin is pending:
+                if not frame.keyframe:
+                    return  # not yet: the current source is still on
+                # the new source's key frame: it takes over from here
+                self._pending = None
+                if self._source is not None:
+                    self._source.detach(self)
+                self._source = pending
+                self.switches += 1
+                self._need_key = False
+            elif frame.origin is not self._source:
+                return
         if self._need_key:
             if not frame.keyframe:
                 self.dropped += 1
@@ -137,7 +188,8 @@ class ForwardTrack(MediaStreamTrack):
             log.warning("%s track: fast path unavailable, using aiortc's sender", self.kind)
             return
         assert self._sender is not None
-        self._writer = RtpWriter(wire, self._sender)
+        self._writer = RtpWriter(wire, self._sender, self.kind)
+        self._writer.redundant = self._redundant
         self._queue.clear()
         self.await_keyframe()
         self.request_keyframe()

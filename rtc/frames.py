@@ -11,6 +11,16 @@ def is_vp8_keyframe(data: bytes) -> bool:
     return len(data) >= 6 and not data[0] & 0x01 and data[3:6] == b"\x9d\x01\x2a"
 
 
+def vp8_keyframe_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a VP8 key frame's header (RFC 6386 §9.1), None for other frames."""
+    if not is_vp8_keyframe(data) or len(data) < 10:
+        return None
+    return (
+        int.from_bytes(data[6:8], "little") & 0x3FFF,
+        int.from_bytes(data[8:10], "little") & 0x3FFF,
+    )
+
+
 class EncodedFrame:
     """One complete encoded frame from a publisher, shared by every receiver it goes to.
 

@@ -24,6 +24,9 @@ def parse_offer(text: object, sdp_type: str = "offer") -> sdp.SessionDescription
     media = [m for m in description.media if m.kind in FORWARDABLE]
     if not media:
         raise InvalidOffer("the offer has no audio or video")
+    if sum(m.kind == "video" for m in media) > 2:
+        # PROTOCOL §4: at most a full and a light layer, in that order
+        raise InvalidOffer("at most two video m-lines: the full layer, then the light one")
     for m in media:
         if m.dtls is None or m.dtls.role != "auto":
             # JSEP: an offer says a=setup:actpass; active/passive means this is an answer

@@ -16,6 +16,7 @@ from .config import RtcSettings
 from .errors import InvalidOffer
 from .forward import ForwardTrack
 from .keyframes import KeyframeRequester
+from .layers import LayerChooser, Report
 from .offer import parse_offer
 from .source import FORWARDABLE, Source, UserId
 
@@ -30,18 +31,32 @@ def forwardable_codecs(kind: str) -> list[RTCRtpCodecCapability]:
     return [c for c in codecs if c.name.lower() in (wanted, "rtx")]
 
 
+# how often a peer's layer is looked at without a report (silence counts as health)
+LAYER_TICK_S = 0.5
+
+
 class Peer:
+    """``on_layer(peer)`` is called when the layer this peer should get changes (rtc/layers.py);
+    without it (worker mode, which forwards the full layer only) the layer stays ``full``.
+    ``light`` is its own second video layer when its offer has one (PROTOCOL §4)."""
+
     def __init__(
         self,
         user_id: UserId,
         settings: RtcSettings,
         on_state: Callable[[Peer], None],
         on_source_ended: Callable[[Source], None],
+        on_layer: Callable[[Peer], None] | None = None,
     ) -> None:
         self.user_id = user_id
         self.settings = settings
         self.pc = RTCPeerConnection(settings.rtc_configuration())
         self.sources: dict[str, Source] = {}
+        self.light: Source | None = None
+        self.layers = LayerChooser(time.monotonic, rate_of=self._rate_of)
+        self.shown: Peer | None = None  # whose stream it is sent now (set by the room)
+        self._on_layer = on_layer
+        self._ticker: asyncio.Task[None] | None = None
         self.outputs: dict[str, ForwardTrack] = {}
         self.state = "new"
         self.connected = asyncio.Event()
@@ -67,6 +82,8 @@ class Peer:
             transceiver = self.pc.addTransceiver(track, direction="sendrecv")
             transceiver.setCodecPreferences(forwardable_codecs(kind))
             hooks.on_keyframe_request(transceiver.sender, track.request_keyframe)
+            clock_rate = 90000 if kind == "video" else 48000
+            hooks.on_rtcp_report(transceiver.sender, clock_rate, self._rtcp_report)
             if settings.fast_path:
                 track.bind(transceiver)
             self.outputs[kind] = track
@@ -76,12 +93,15 @@ class Peer:
             raise InvalidOffer(f"offer refused: {exc}") from exc
 
         for transceiver in self.pc.getTransceivers():
+            if transceiver.kind == "audio":
+                hooks.ask_opus_fec(transceiver)  # PROTOCOL §4: audio first; FEC for lossy links
             receiver = transceiver.receiver
             if receiver.track is None:
                 continue  # the client does not send this m-line
             kind = transceiver.kind
-            if kind in self.sources:
-                # an extra track of a kind we already take: read and discard it, never decode
+            full = self.sources.get(kind)
+            if full is not None and (kind != "video" or self.light is not None):
+                # an extra audio track: read and discard it, never decode
                 hooks.tap_encoded_frames(receiver, lambda c, f: None, lambda: None)
                 continue
             requester = None
@@ -89,13 +109,28 @@ class Peer:
                 requester = KeyframeRequester(
                     lambda r=receiver: hooks.send_pli(r), settings.keyframe_interval_s
                 )
-            source = Source(kind, self.user_id, requester, self._on_source_ended)
+            # the second video m-line is the light layer of the same camera
+            source = Source(kind, self.user_id, requester, self._on_source_ended, full)
             hooks.tap_encoded_frames(receiver, source.on_frame, source.end)
-            self.sources[kind] = source
+            if full is None:
+                self.sources[kind] = source
+            else:
+                self.light = full.light = source
 
         if settings.rtc_hosts is not None:
             hooks.use_host_addresses(self.pc, settings.rtc_hosts)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
+        for transceiver in self.pc.getTransceivers():
+            track = transceiver.sender.track
+            if (
+                isinstance(track, ForwardTrack)
+                and self.outputs.get(track.kind) is track
+                and transceiver.currentDirection not in ("sendrecv", "sendonly")
+            ):
+                # the client receives nothing of this kind (a send-only offer): nothing to
+                # forward, and frames pushed into an unstarted sender would only pile up
+                del self.outputs[track.kind]
+                track.stop()
         self._set_state("connecting")
         return self.pc.localDescription.sdp
 
@@ -105,8 +140,10 @@ class Peer:
         self.closed = True
         for track in self.outputs.values():
             track.stop()
-        for source in self.sources.values():
+        for source in self.published():
             source.end()
+        if self._ticker is not None:
+            self._ticker.cancel()
         await self.pc.close()
         self._set_state("closed")
 
@@ -115,6 +152,8 @@ class Peer:
         if state == "connected":
             if self._connected_at is None:
                 self._connected_at = time.monotonic()
+                if self._on_layer is not None:
+                    self._ticker = asyncio.ensure_future(self._tick_layers())
             self.connected.set()
         self._set_state(state)
 
@@ -124,6 +163,47 @@ class Peer:
         log.info("%s: %s -> %s", self.user_id, self.state, state)
         self.state = state
         self._on_state(self)
+
+    def published(self) -> list[Source]:
+        """Every track it sends us: its audio and video and, if any, its light layer."""
+        return [*self.sources.values(), *([self.light] if self.light is not None else [])]
+
+    # --- its layer (rtc/layers.py) ---------------------------------------------------------------
+
+    @property
+    def layer(self) -> str:
+        return self.layers.layer
+
+    def _rtcp_report(self, report: Report) -> None:
+        if self._on_layer is None:
+            return
+        before = self.layers.layer
+        if self.layers.report(report) != before:
+            self._layer_changed(before)
+
+    async def _tick_layers(self) -> None:
+        while not self.closed:
+            await asyncio.sleep(LAYER_TICK_S)
+            before = self.layers.layer
+            if self.layers.tick() != before:
+                self._layer_changed(before)
+
+    def _layer_changed(self, before: str) -> None:
+        log.info("%s: layer %s -> %s", self.user_id, before, self.layers.layer)
+        if self._on_layer is not None and not self.closed:
+            self._on_layer(self)
+
+    def _rate_of(self, layer: str) -> float:
+        """Bits/s the layer ``layer`` of what this peer is shown sends (0: unknown)."""
+        shown = self.shown
+        if shown is None:
+            return 0.0
+        audio = shown.sources.get("audio")
+        rate = audio.rate_bps if audio is not None else 0.0
+        video = shown.sources.get("video") if layer == "full" else shown.light
+        if layer != "audio" and video is not None:
+            rate += video.rate_bps
+        return rate
 
     async def stats(self) -> dict[str, Any]:
         """Link figures for ``rtc:points``: bitrate in (what the hall sends us), loss % (the worse
@@ -144,7 +224,7 @@ class Peer:
                         if report.roundTripTime is not None:
                             rtt = max(rtt or 0.0, report.roundTripTime)
         now = time.monotonic()
-        total = sum(s.bytes for s in self.sources.values())
+        total = sum(s.bytes for s in self.published())
         gap = 0.5  # between samples, so that a figure is not the noise of a few packets
         if self._last_sample is None and self._connected_at is not None:
             # The first report since connecting counts from then (nothing arrives before), so
@@ -164,4 +244,5 @@ class Peer:
             "state": self.state,
             **self._figures,
             "rtt_ms": round(rtt * 1000, 1) if rtt is not None else None,
+            "layer": self.layers.layer,
         }

@@ -28,15 +28,14 @@ class Room(RoomBase[Peer]):
 
     async def join(self, user_id: UserId, offer_sdp: str, sdp_type: str = "offer") -> str:
         """Start (or replace) ``user_id``'s session; returns the SDP answer. InvalidOffer if bad."""
-        peer = Peer(user_id, self.settings, self._peer_state, self._source_ended)
+        peer = Peer(user_id, self.settings, self._peer_state, self._source_ended, self._layer)
         try:
             answer = await peer.answer(offer_sdp, sdp_type)
         except BaseException:
             await peer.close()
             raise
         for kind in self._muted.get(user_id, ()):
-            if kind in peer.sources:
-                peer.sources[kind].set_muted(True)
+            self._apply_mute(peer, kind, True)
         await self._admit(peer)
         return answer
 
@@ -50,19 +49,36 @@ class Room(RoomBase[Peer]):
 
     def _apply_route(self, main: UserId | None) -> None:
         main_peer = self.peers.get(main) if main is not None else None
+        # PROTOCOL §4: the hall on the main stream gets the chair's stream instead of its own
+        # (sending a hall its own picture back cost it a write and a key frame request a frame)
+        chair = self.peers.get(self.chair_id) if self.chair_id is not None else None
+        if chair is main_peer or chair is None or not self._publishes(chair):
+            chair = None
         for peer in self.peers.values():
-            for kind, track in peer.outputs.items():
-                source: Source | None = main_peer.sources.get(kind) if main_peer else None
-                if source is not None and source.ended:
-                    source = None
-                if kind == "audio" and main_peer is peer:
-                    source = None  # the speaker does not hear themself back
-                track.set_source(source)
+            peer.shown = chair if peer is main_peer else main_peer
+            self._send(peer)
+
+    def _send(self, peer: Peer) -> None:
+        """Put behind ``peer``'s outputs what it is shown, in the layer its link carries."""
+        shown = peer.shown
+        light = shown.light if shown is not None else None
+        if light is not None and (light.ended or light.refused or shown is None):
+            light = None
+        layer = peer.layers.set_layers(("full", "light", "audio") if light else ("full", "audio"))
+        for kind, track in peer.outputs.items():
+            source: Source | None = shown.sources.get(kind) if shown else None
+            if kind == "video" and layer != "full":
+                source = light if layer == "light" else None  # "audio": video stops
+            if source is not None and source.ended:
+                source = None
+            if kind == "audio":
+                track.set_redundant(layer != "full")  # audio first on a short link
+            track.switch_to(source)
 
     def _apply_mute(self, peer: Peer, kind: str, muted: bool) -> None:
-        source = peer.sources.get(kind)
-        if source is not None:
-            source.set_muted(muted)
+        for source in peer.published():
+            if source.kind == kind:
+                source.set_muted(muted)
 
     async def peer_stats(self) -> list[dict[str, Any]]:
         return [await peer.stats() for peer in list(self.peers.values())]
@@ -74,5 +90,9 @@ class Room(RoomBase[Peer]):
 
     def _source_ended(self, source: Source) -> None:
         peer = self.peers.get(source.owner)
-        if peer is not None and peer.sources.get(source.kind) is source:
+        if peer is not None and source in peer.published():
             self._route()
+
+    def _layer(self, peer: Peer) -> None:
+        if self.peers.get(peer.user_id) is peer:
+            self._send(peer)

@@ -127,6 +127,7 @@ class RoomBase(ABC, Generic[P]):
                     "loss_pct": 0.0 if state == "left" else 100.0,
                     "rtt_ms": None,
                     "muted": self.muted(user_id),
+                    "layer": None,
                 }
             )
         return figures
@@ -161,7 +162,7 @@ class RoomBase(ABC, Generic[P]):
     @abstractmethod
     async def peer_stats(self) -> list[dict[str, Any]]:
         """The link figures of the connected peers (``user_id``, ``state``, ``bitrate_kbps``,
-        ``loss_pct``, ``rtt_ms``)."""
+        ``loss_pct``, ``rtt_ms``, ``layer``)."""
 
     # --- internals -----------------------------------------------------------------------------
 

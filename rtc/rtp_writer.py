@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import struct
+import time
 
 from aiortc import RTCRtpSender
 
@@ -19,19 +20,35 @@ log = logging.getLogger(__name__)
 HEADER = struct.Struct("!BBHII")
 SEQ = struct.Struct("!H")
 HISTORY = 128  # packets kept per receiver for retransmission (as aiortc)
+# A NACKed packet is resent at most RTX_TRIES times, RTX_GAP_S apart. Receivers NACK every gap
+# they still have with each new packet: answering each of those (as at first) fed the very
+# overflow that lost them, ~900 packets/s into a 300 kbit/s link. A few tries a round trip
+# apart still fill the holes a 5 % loss leaves (a lost retransmission is asked for again).
+RTX_TRIES = 3
+RTX_GAP_S = 0.15
 # A receiver whose socket has this much unsent data is lagging: it drops to the next key frame.
 MAX_BUFFERED = 256 * 1024
+# Audio first (PROTOCOL §4): audio goes out until twice that, so on a short link the video of a
+# hall is dropped before its audio (both share the hall's one bundled socket).
+MAX_BUFFERED_AUDIO = 2 * MAX_BUFFERED
 
 
 class RtpWriter:
-    def __init__(self, wire: hooks.Wire, sender: RTCRtpSender) -> None:
+    def __init__(self, wire: hooks.Wire, sender: RTCRtpSender, kind: str = "video") -> None:
         self.wire = wire
+        self.max_buffered = MAX_BUFFERED_AUDIO if kind == "audio" else MAX_BUFFERED
         self.sender = sender
         self._seq = random.getrandbits(15)  # lower half: no early wrap (see aiortc)
         self._rtx_seq = random.getrandbits(15)
         self._origin = random.getrandbits(32)
         self._first = 0x90 if wire.extension else 0x80  # version 2, extension bit
         self._history: list[tuple[int, int, int, bytes] | None] = [None] * HISTORY
+        self._resent: dict[int, tuple[float, int]] = {}  # seq -> (last resent, tries)
+        # Audio first: for a hall on a short link (set by the room), each audio packet is sent
+        # twice, the copy one packet later. No RTX for audio, and a receiver's jitter buffer
+        # may lose more than the packet it never got (aiortc's: up to 4 frames per hole).
+        self.redundant = False
+        self._previous: bytes | None = None
         hooks.on_nack(sender, self.retransmit)
 
     def write(self, payloads: list[bytes], pts: int) -> bool:
@@ -40,7 +57,7 @@ class RtpWriter:
         if route is None:
             return False
         transport, addr = route
-        if transport.get_write_buffer_size() > MAX_BUFFERED:
+        if transport.get_write_buffer_size() > self.max_buffered:
             return False
         wire, history, pack, first = self.wire, self._history, HEADER.pack, self._first
         protect, sendto, ext = wire.protect, transport.sendto, wire.extension
@@ -52,10 +69,17 @@ class RtpWriter:
         for i, payload in enumerate(payloads):
             second = pt | 0x80 if i == last else pt  # marker: the frame's last packet
             history[seq % HISTORY] = (seq, timestamp, second, payload)
-            sendto(protect(pack(first, second, seq, timestamp, ssrc) + ext + payload), addr)
+            data = protect(pack(first, second, seq, timestamp, ssrc) + ext + payload)
+            sendto(data, addr)
             octets += len(payload)
             seq = (seq + 1) & 0xFFFF
         self._seq = seq
+        if self.redundant:
+            # the previous packet again, one packet later: a loss must take both copies (the
+            # same SRTP bytes: the receiver's replay check drops the copy it does not need)
+            if self._previous is not None:
+                sendto(self._previous, addr)
+            self._previous = data
         hooks.account(self.sender, len(payloads), octets, timestamp)
         return True
 
@@ -67,6 +91,13 @@ class RtpWriter:
         wire = self.wire
         if wire.rtx_payload_type is None:
             return  # resending the same SRTP index is refused by libsrtp: RTX is the way
+        now = time.monotonic()
+        last, tries = self._resent.get(seq, (-1e9, 0))
+        if tries >= RTX_TRIES or now - last < RTX_GAP_S:
+            return
+        if len(self._resent) > HISTORY:
+            self._resent = {k: v for k, v in self._resent.items() if now - v[0] < 1.0}
+        self._resent[seq] = (now, tries + 1)
         _, timestamp, second, payload = entry
         rtx_second = (second & 0x80) | wire.rtx_payload_type
         header = HEADER.pack(self._first, rtx_second, self._rtx_seq, timestamp, wire.rtx_ssrc)

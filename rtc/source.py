@@ -11,7 +11,7 @@ from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from . import aiortc_hooks as hooks
-from .frames import EncodedFrame, is_vp8_keyframe
+from .frames import EncodedFrame, is_vp8_keyframe, vp8_keyframe_size
 from .keyframes import KeyframeRequester
 
 if TYPE_CHECKING:
@@ -35,7 +35,11 @@ class Tap(Protocol):
 
 class Source:
     """One publisher track. ``on_frame`` is fed by the receiver tap from the moment the track
-    exists, whether or not anyone watches, so nothing queues up and a switch is instant."""
+    exists, whether or not anyone watches, so nothing queues up and a switch is instant.
+
+    A sender's light video layer (PROTOCOL §4) is a Source of its own with ``full`` set to the
+    full layer's: while its key frames are larger than the full layer's have been, it is
+    refused (not forwarded, and the room moves every receiver off it)."""
 
     def __init__(
         self,
@@ -43,9 +47,16 @@ class Source:
         owner: UserId,
         keyframes: KeyframeRequester | None = None,
         on_ended: Callable[[Source], None] | None = None,
+        full: Source | None = None,
     ) -> None:
         self.kind = kind
         self.owner = owner
+        self.full = full
+        self.light: Source | None = None  # on a full layer: its light sibling, if any
+        self.layer = "light" if full is not None else "full"
+        self.size: tuple[int, int] | None = None  # of the last video key frame
+        self.refused = False
+        self.largest = 0  # on a full layer: the largest area its key frames have had
         self.muted = False
         self.ended = False
         self.frames = 0
@@ -55,6 +66,9 @@ class Source:
         self._sinks: list[ForwardTrack] = []
         self._taps: list[Tap] = []
         self._picture_id = 0
+        # bits/s over the last whole second (for REMB comparisons): [second, bytes], rate
+        self._window = [0, 0]
+        self.rate_bps = 0.0
 
     def packetize(self, data: bytes) -> list[bytes]:
         if self.kind == "audio":
@@ -63,7 +77,8 @@ class Source:
         return hooks.vp8_payloads(data, self._picture_id)
 
     def __repr__(self) -> str:
-        return f"Source({self.owner!r}, {self.kind})"
+        layer = " light" if self.full is not None else ""
+        return f"Source({self.owner!r}, {self.kind}{layer})"
 
     @property
     def sinks(self) -> tuple[ForwardTrack, ...]:
@@ -108,15 +123,49 @@ class Source:
         if codec.name.lower() != FORWARDABLE[self.kind]:
             return  # the answer only offers VP8/Opus; anything else cannot be forwarded
         key = self.kind == "audio" or is_vp8_keyframe(data)
+        if key and self.kind == "video":
+            self.size = vp8_keyframe_size(data)
+            if self.size is not None and self.full is None:
+                area = self.size[0] * self.size[1]
+                self.largest = max(self.largest, area)
+            # whichever of the two layers learns its size last makes the comparison
+            light = self if self.full is not None else self.light
+            if light is not None and not light.ended:
+                light._judge_size()
+        if self.refused:
+            return
         self.deliver(data, frame.timestamp, key, codec.clockRate)
+
+    def _judge_size(self) -> None:
+        """A light layer larger than the largest the full one has been is refused (not
+        forwarded) while it stays so. Against the largest: a browser starts its full layer
+        small and grows it, and shrinks it for a while when its CPU is short."""
+        assert self.full is not None
+        mine = self.size
+        refused = (
+            mine is not None and self.full.largest > 0 and mine[0] * mine[1] > self.full.largest
+        )
+        if refused != self.refused:
+            self.refused = refused
+            if refused:
+                log.warning("%r: larger than the full layer (%s): refused", self, mine)
+            if self._on_ended is not None:
+                self._on_ended(self)  # the room routes again (rtc/room.py _source_ended)
 
     def deliver(self, data: bytes, timestamp: int, key: bool, clock_rate: int) -> None:
         """Fan one frame out (also the entry point of a worker's copy of a remote source)."""
         if key and self._keyframes is not None:
             self._keyframes.keyframe_arrived()
+        now = time.monotonic()
+        second = int(now)
+        window = self._window
+        if second != window[0]:
+            self.rate_bps = window[1] * 8.0 if second == window[0] + 1 else 0.0
+            window[0], window[1] = second, 0
+        window[1] += len(data)
         if self.muted or not (self._sinks or self._taps):
             return
-        encoded = EncodedFrame(data, timestamp, key, self, clock_rate, time.monotonic())
+        encoded = EncodedFrame(data, timestamp, key, self, clock_rate, now)
         for sink in self._sinks:
             sink.push(encoded)
         for tap in self._taps:

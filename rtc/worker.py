@@ -125,8 +125,10 @@ class WorkerMedia:
                 continue
             for kind, track in peer.outputs.items():
                 source: Source | None = None
-                if route is None or (kind == "audio" and session == route.session):
-                    source = None  # nothing to show; or the speaker does not hear themself
+                if route is None or session == route.session:
+                    # nothing to show; or the main stream's own peer, never sent itself back
+                    # (in worker mode it gets nothing rather than the chair's stream)
+                    source = None
                 elif local_main is not None:
                     source = local_main.sources.get(kind)
                     if source is not None and source.ended:

@@ -14,6 +14,7 @@ const meetingId = Number(params.get("meeting") || location.hash.slice(1));
 let live = null;
 let pc = null;
 let local = null; // the MediaStream we send
+let lightTrack = null; // the camera's light layer (PROTOCOL §4), a clone of local's video
 let generation = 0; // bumps on every (re)connection; stale ones stop themselves
 let retryMs = 1000;
 let retryTimer = null;
@@ -105,6 +106,68 @@ async function openMedia() {
   return stream;
 }
 
+// Two layers (PROTOCOL §4): the camera as it is on the first video m-line, and beside it a light
+// copy (320x180 at 15 fps, at most 200 kbit/s) on the second. The server sends each hall the
+// layer its link carries.
+const LIGHT = { width: 320, height: 180, frameRate: 15 };
+const LIGHT_MAX_BITRATE = 200_000;
+
+async function addLayers(conn, stream) {
+  for (const track of stream.getTracks()) conn.addTrack(track, stream);
+  const [camera] = stream.getVideoTracks();
+  if (!camera) return;
+  if (!lightTrack || lightTrack.readyState === "ended") {
+    lightTrack = camera.clone();
+    lightTrack.enabled = !muted.video;
+    await lightTrack.applyConstraints(LIGHT).catch((err) => console.warn("light layer", err));
+  }
+  const { sender } = conn.addTransceiver(lightTrack, {
+    direction: "sendonly",
+    streams: [stream],
+    sendEncodings: [{ maxBitrate: LIGHT_MAX_BITRATE, maxFramerate: LIGHT.frameRate }],
+  });
+  // Some browsers ignore sendEncodings on a plain transceiver: cap it once more.
+  const params = sender.getParameters();
+  if (params.encodings?.length) {
+    params.encodings[0].maxBitrate = LIGHT_MAX_BITRATE;
+    await sender.setParameters(params).catch((err) => console.warn("light layer cap", err));
+  }
+}
+
+// What this kiosk is sent (full, light, audio only: PROTOCOL §4), read from what arrives: the
+// layer shows in the size of the frames, and "audio only" as frames stopping while sound goes on.
+let layer = "full";
+let lastVideo = { frames: 0, at: 0 };
+const LAYER_TEXT = {
+  light: "Đường truyền yếu: đang nhận hình ảnh chất lượng thấp",
+  audio: "Đường truyền yếu: chỉ nhận âm thanh — tài liệu trình chiếu vẫn được cập nhật",
+};
+
+async function receivedLayer() {
+  if (!pc || pc.connectionState !== "connected") return null;
+  let frames = 0, height = 0, audio = 0;
+  for (const r of (await pc.getStats()).values()) {
+    if (r.type !== "inbound-rtp") continue;
+    if (r.kind === "video") { frames += r.framesDecoded || 0; height = Math.max(height, r.frameHeight || 0); }
+    else if (r.kind === "audio") audio += r.packetsReceived || 0;
+  }
+  const now = performance.now();
+  if (frames !== lastVideo.frames) lastVideo = { frames, at: now };
+  if (now - lastVideo.at > 3000) return audio > 0 ? "audio" : null;
+  if (!frames) return null;
+  return height && height <= 240 ? "light" : "full";
+}
+
+async function watchLayer() {
+  const seen = await receivedLayer().catch(() => null);
+  if (seen && seen !== layer) {
+    layer = seen;
+    document.body.dataset.layer = layer;
+    $("layer").textContent = LAYER_TEXT[layer] || "";
+    $("layer").hidden = layer === "full";
+  }
+}
+
 function waitGathering(conn) {
   // aiortc does not trickle: the offer must carry the candidates.
   if (conn.iceGatheringState === "complete") return Promise.resolve();
@@ -141,7 +204,7 @@ async function connectMedia() {
     }
     const conn = new RTCPeerConnection({ iceServers: [] });
     pc = conn;
-    for (const track of local.getTracks()) conn.addTrack(track, local);
+    await addLayers(conn, local);
     const remote = new MediaStream();
     conn.ontrack = (e) => {
       remote.addTrack(e.track);
@@ -178,22 +241,29 @@ async function connectMedia() {
 function toggle(kind, button, onText, offText) {
   muted[kind] = !muted[kind];
   for (const t of local?.getTracks() || []) if (t.kind === kind) t.enabled = !muted[kind];
+  if (kind === "video" && lightTrack) lightTrack.enabled = !muted.video;
   button.classList.toggle("on", muted[kind]);
   button.textContent = muted[kind] ? onText : offText;
 }
 
 async function changeDevice() {
   if (local) for (const t of local.getTracks()) t.stop();
+  lightTrack?.stop();
   local = null;
+  lightTrack = null;
   await connectMedia();
 }
 
 // For tests and the operator's console: what this kiosk is receiving.
 window.hallStats = async () => {
-  const out = { framesDecoded: 0, connectionState: pc?.connectionState ?? "none" };
+  const out = { framesDecoded: 0, connectionState: pc?.connectionState ?? "none", layer };
   if (!pc) return out;
   for (const r of (await pc.getStats()).values()) {
     if (r.type === "inbound-rtp" && r.kind === "video") out.framesDecoded += r.framesDecoded || 0;
+    if (r.type === "outbound-rtp" && r.kind === "video") {
+      // what each of the two layers sends (by m-line: the first is full, the second light)
+      (out.sent ||= []).push({ mid: r.mid, frames: r.framesEncoded || 0, width: r.frameWidth, height: r.frameHeight });
+    }
   }
   return out;
 };
@@ -224,6 +294,7 @@ async function main() {
     socketDown = s !== "connected";
     if (socketDown) status("Mất kết nối máy chủ…");
   });
+  setInterval(watchLayer, 1000);
   await connectMedia();
 }
 

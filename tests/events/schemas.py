@@ -271,6 +271,8 @@ class PointLink(Strict):
     loss_pct: Annotated[Number, Field(ge=0, le=100)]
     rtt_ms: Annotated[Number, Field(ge=0)] | None
     muted: list[Literal["audio", "video"]]
+    # the layer of the main stream it is sent (PROTOCOL §4); None once it is gone
+    layer: Literal["full", "light", "audio"] | None
 
 
 class RtcPoints(Strict):

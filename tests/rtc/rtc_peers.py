@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
@@ -70,14 +71,32 @@ def close_to(a: Sequence[int], b: Sequence[int], tolerance: int = 24) -> bool:
 
 
 class Client:
-    """A hall: sends ``colour`` (and silence), decodes what it receives."""
+    """A hall: sends ``colour`` (and silence), decodes what it receives. With ``light`` (a size)
+    it also publishes a light layer of the same colour (PROTOCOL §4: the second video m-line).
+    ``tracks`` replaces what it sends (e.g. pre-encoded clips, bench/relay_media.py)."""
 
-    def __init__(self, colour: tuple[int, int, int], audio: bool = True) -> None:
+    def __init__(
+        self,
+        colour: tuple[int, int, int],
+        audio: bool = True,
+        light: tuple[int, int] | None = None,
+        tracks: Sequence[MediaStreamTrack] | None = None,
+    ) -> None:
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        self.pc.addTrack(SolidColourTrack(colour))
-        if audio:
-            self.pc.addTrack(AudioStreamTrack())
+        if tracks is not None:
+            for track in tracks:
+                self.pc.addTrack(track)
+        else:
+            self.pc.addTrack(SolidColourTrack(colour))
+            if light is not None:
+                self.pc.addTrack(SolidColourTrack(colour, *light))
+            if audio:
+                self.pc.addTrack(AudioStreamTrack())
         self.colour: tuple[int, int, int] | None = None
+        self.size: tuple[int, int] | None = None
+        # (time.monotonic(), width, height, RTP timestamp) of every decoded video frame
+        self.frame_log: list[tuple[float, int, int, int]] = []
+        self.audio_log: list[float] = []
         self.frames = 0
         self.audio_frames = 0
         self._changed = asyncio.Condition()
@@ -101,9 +120,11 @@ class Client:
             while True:
                 frame = await track.recv()
                 colour = frame_colour(frame)
+                self.frame_log.append((time.monotonic(), frame.width, frame.height, frame.pts))
                 async with self._changed:
                     self.frames += 1
                     self.colour = colour
+                    self.size = (frame.width, frame.height)
                     self._changed.notify_all()
         except MediaStreamError:
             pass
@@ -113,6 +134,7 @@ class Client:
             while True:
                 await track.recv()
                 self.audio_frames += 1
+                self.audio_log.append(time.monotonic())
         except MediaStreamError:
             pass
 
@@ -127,6 +149,28 @@ class Client:
             await asyncio.wait_for(seen(), within)
         except TimeoutError:
             raise AssertionError(f"expected colour {colour}, still {self.colour}") from None
+
+    def fps(self, since: float, until: float, size: tuple[int, int] | None = None) -> float:
+        """Decoded video frames per second between two monotonic times (of ``size`` only)."""
+        n = sum(
+            1
+            for t, w, h, _ in self.frame_log
+            if since <= t < until and (size is None or (w, h) == size)
+        )
+        return n / (until - since)
+
+    def sizes(self, since: float, until: float) -> set[tuple[int, int]]:
+        return {(w, h) for t, w, h, _ in self.frame_log if since <= t < until}
+
+    def audio_share(self, since: float, until: float) -> float:
+        """Audio frames received between the two times, as a share of the 50/s sent."""
+        n = sum(1 for t in self.audio_log if since <= t < until)
+        return n / ((until - since) * 50)
+
+    async def wait_size(self, size: tuple[int, int], within: float = 5.0) -> None:
+        async with asyncio.timeout(within):
+            async with self._changed:
+                await self._changed.wait_for(lambda: self.size == size)
 
     async def wait_frames(self, count: int, within: float = 5.0) -> None:
         target = self.frames + count

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from aiortc import AudioStreamTrack
+
+from rtc.layers import Report
+from rtc.service import media_of
 from tests.browser import CHROMIUM, FLAGS
 from tests.live import Live, meeting_with
-from tests.rtc.rtc_peers import RED, Client
+from tests.rtc.rtc_peers import RED, Client, SolidColourTrack, eventually
+from tests.rtc.test_layers_live import on_full
 
 
 async def test_hall_page_plays_the_main_stream_with_the_speakers_name(rtc_live: Live) -> None:
@@ -39,6 +47,87 @@ async def test_hall_page_plays_the_main_stream_with_the_speakers_name(rtc_live: 
                 timeout=20000,
             )
             await expect(page.locator("#status")).to_have_text("Đã kết nối")
+            await browser.close()
+    finally:
+        await publisher.close()
+        await live.close_clients()
+    assert errors == []
+
+
+async def test_kiosk_publishes_a_light_layer_and_says_which_layer_it_gets(rtc_live: Live) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    live = rtc_live
+    m = await meeting_with(live, start=True, points=1)
+    mid, chair, point = m["meeting_id"], m["chair"], m["points"][0]
+    chair_socket = await live.client(chair)
+    await chair_socket.ok("meeting:join", {"meeting_id": mid})
+    # the chair sends two layers a kiosk can tell apart by size
+    publisher = Client(
+        RED,
+        tracks=[
+            SolidColourTrack(RED, 640, 360),
+            SolidColourTrack(RED, 320, 180),
+            AudioStreamTrack(),
+        ],
+    )
+    ack = await chair_socket.ok(
+        "rtc:join", {"meeting_id": mid, "type": "offer", "sdp": await publisher.offer()}
+    )
+    await publisher.accept(ack["sdp"])
+    errors: list[str] = []
+    shots = Path("test-output/screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
+    try:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            page = await browser.new_page(viewport={"width": 1280, "height": 800})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(f"{live.url}/login")
+            await page.fill("input[name=username]", point.user.username)
+            await page.fill("input[name=password]", "matkhau123")
+            await page.click("button[type=submit]")
+            await page.wait_for_url(lambda url: "/login" not in url)
+            await page.goto(f"{live.url}/static/hall.html?meeting={mid}")
+
+            # the kiosk publishes its camera twice: full, and a light copy of at most 320x180
+            room = media_of(live.server).rooms[mid]
+            await eventually(
+                lambda: point.id in room.peers and room.peers[point.id].light is not None, within=20
+            )
+            kiosk = room.peers[point.id]
+            light, full = kiosk.light, kiosk.sources["video"]
+            await eventually(lambda: light.size is not None and full.size is not None, within=20)
+            # (the full layer's size is the browser's choice: it starts small and grows)
+            assert light.size[0] <= 320 and light.size[1] <= 180
+            assert not light.refused
+
+            # on a healthy link it climbs to the full layer and shows no warning
+            await eventually(lambda: on_full(room, point.id), within=25)
+            await page.wait_for_function(
+                "window.hallStats().then(s => s.layer === 'full' && s.framesDecoded > 60)",
+                timeout=10000,
+            )
+            await expect(page.locator("#layer")).to_be_hidden()
+
+            # its reports turn bad: the light layer, and the kiosk says so
+            kiosk = room.peers[point.id]
+            for _ in range(2):
+                kiosk._rtcp_report(Report(loss=0.5))
+            await expect(page.locator("#layer")).to_have_text(
+                re.compile("chất lượng thấp"), timeout=10000
+            )
+            await page.screenshot(path=str(shots / "hall-light-layer.png"))
+            # worse: audio only (past the settle window: the chooser's clock is injected)
+            later = kiosk.layers.clock() + kiosk.layers.rules.settle_s
+            kiosk.layers.clock = lambda: later
+            for _ in range(2):
+                kiosk._rtcp_report(Report(loss=0.5))
+            assert kiosk.layer == "audio"
+            await expect(page.locator("#layer")).to_have_text(
+                re.compile("chỉ nhận âm thanh"), timeout=10000
+            )
+            await page.screenshot(path=str(shots / "hall-audio-only.png"))
             await browser.close()
     finally:
         await publisher.close()

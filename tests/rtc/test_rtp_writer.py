@@ -8,7 +8,7 @@ from typing import Any
 from aiortc.rtp import RtpPacket
 
 from rtc import aiortc_hooks as hooks
-from rtc.rtp_writer import MAX_BUFFERED, RtpWriter
+from rtc.rtp_writer import MAX_BUFFERED, MAX_BUFFERED_AUDIO, RTX_GAP_S, RTX_TRIES, RtpWriter
 
 
 class FakeTransport:
@@ -87,6 +87,18 @@ async def test_nack_is_answered_with_rtx() -> None:
     assert rtx.payload == struct.pack("!H", lost.sequence_number) + b"y" * 10
     await sender._retransmit(lost.sequence_number + 100)  # unknown: nothing sent
     assert len(transport.sent) == 3
+    # NACKed again at once (receivers repeat every gap they still have with each packet): not
+    # resent, so a short link is not flooded with copies of what it has just lost...
+    await sender._retransmit(lost.sequence_number)
+    assert len(transport.sent) == 3
+    # ...but a round trip later, if still missing, yes; and never more than RTX_TRIES times
+    for _ in range(RTX_TRIES + 2):
+        writer._resent[lost.sequence_number] = (
+            writer._resent[lost.sequence_number][0] - RTX_GAP_S,
+            writer._resent[lost.sequence_number][1],
+        )
+        await sender._retransmit(lost.sequence_number)
+    assert len(transport.sent) == 2 + RTX_TRIES
 
 
 async def test_a_full_socket_refuses_the_frame() -> None:
@@ -95,3 +107,29 @@ async def test_a_full_socket_refuses_the_frame() -> None:
     transport.buffered = MAX_BUFFERED + 1
     assert not writer.write([b"z"], pts=0)
     assert transport.sent == []
+
+
+async def test_audio_goes_out_where_video_is_already_refused() -> None:
+    """Audio first: on a hall's filling socket the video stops before the audio does."""
+    transport = FakeTransport()
+    video = RtpWriter(FakeWire(transport), FakeSender())  # type: ignore[arg-type]
+    audio = RtpWriter(FakeWire(transport), FakeSender(), "audio")  # type: ignore[arg-type]
+    transport.buffered = MAX_BUFFERED + 1
+    assert not video.write([b"v"], pts=0)
+    assert audio.write([b"a"], pts=0) and len(transport.sent) == 1
+    transport.buffered = MAX_BUFFERED_AUDIO + 1
+    assert not audio.write([b"a"], pts=960)
+
+
+async def test_redundant_audio_sends_each_packet_again_one_packet_later() -> None:
+    transport = FakeTransport()
+    audio = RtpWriter(FakeWire(transport), FakeSender(), "audio")  # type: ignore[arg-type]
+    audio.write([b"one"], pts=0)
+    assert len(transport.sent) == 1
+    audio.redundant = True
+    audio.write([b"two"], pts=960)
+    audio.write([b"three"], pts=1920)
+    payloads = [parse(d).payload for d in transport.sent]
+    assert payloads == [b"one", b"two", b"three", b"two"]
+    # the copy is the very same bytes (same SRTP index: the receiver keeps one of the two)
+    assert transport.sent[1] == transport.sent[3]

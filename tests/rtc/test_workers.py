@@ -107,8 +107,10 @@ async def test_stats_are_gathered_from_both_workers(meeting) -> None:
     async with asyncio.timeout(10):
         while True:
             figures = {f["user_id"]: f for f in await room.stats()}
+            # the chair, on the main stream, is sent nothing back: its RTT is unknown
             if len(figures) == 3 and all(
-                f["bitrate_kbps"] > 0 and f["rtt_ms"] is not None for f in figures.values()
+                f["bitrate_kbps"] > 0 and (f["rtt_ms"] is not None or u == CHAIR)
+                for u, f in figures.items()
             ):
                 break
             await clients[HALL1].wait_frames(5)

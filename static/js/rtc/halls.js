@@ -67,6 +67,11 @@ export default {
     const mutedHere = new Map(); // user_id -> Set(kind): what this chair last set (until points say)
     let lastPointsAt = 0;
 
+    // The layer of the main stream a hall is sent (PROTOCOL §4), when not the full one.
+    const LAYER = {
+      light: t("nhận hình chất lượng thấp", "getting the light picture"),
+      audio: t("chỉ nhận âm thanh", "audio only"),
+    };
     const LABEL = {
       connected: t("Đã kết nối", "Connected"),
       weak: t("Đường truyền yếu", "Weak link"),
@@ -158,7 +163,7 @@ export default {
       r.stateText.textContent = stateText;
       r.mainBadge.hidden = main !== p.user_id;
       r.figures.textContent = entry && !["failed", "closed"].includes(entry.state)
-        ? ` · ${fmt(entry.bitrate_kbps)} kbit/s · ${t("mất gói", "loss")} ${fmt(entry.loss_pct, 1)} % · RTT ${entry.rtt_ms == null ? "–" : fmt(entry.rtt_ms)} ms`
+        ? ` · ${fmt(entry.bitrate_kbps)} kbit/s · ${t("mất gói", "loss")} ${fmt(entry.loss_pct, 1)} % · RTT ${entry.rtt_ms == null ? "–" : fmt(entry.rtt_ms)} ms${LAYER[entry.layer] ? ` · ${LAYER[entry.layer]}` : ""}`
         : "";
       const muted = mutedOf(p.user_id, entry);
       for (const [button, kind, onText, offText] of [

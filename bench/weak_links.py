@@ -1,0 +1,165 @@
+"""Benchmark of halls on weak links (PROTOCOL §4's layers): a chair publishing a full layer
+(640x360 at 30 fps, ~0.8 Mbit/s) and a light one (320x180 at 15 fps, ~160 kbit/s) with Opus;
+healthy halls on plain loopback and weak halls each behind an impairing UDP relay
+(tests/rtc/impaired_link.py: 300 kbit/s token bucket, 5 % loss, 80 ms each way). Everything is
+one process (server Room, relays, real aiortc peers that decode what they get), on 127.0.0.1.
+
+    python bench/weak_links.py            # 3 weak + 3 healthy halls
+    python bench/weak_links.py --small    # CI: 1 + 1, shorter windows
+
+Prints, per weak hall, the fps of the light layer and the share of audio frames it gets on the
+bad link, the time to climb back to full once its link heals, and the time to step down when a
+good link turns bad; and the healthy halls' fps of the full layer meanwhile. Targets (issue 9):
+>= 10 fps light, >= 85 % audio, down within 5 s, back to full within 30 s, healthy untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.relay_media import LIGHT, audio_track, light_track, video_track  # noqa: E402
+from rtc import Room, RtcSettings  # noqa: E402
+from tests.rtc.impaired_link import ImpairedLink, Impairment  # noqa: E402
+from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, connect  # noqa: E402
+
+FULL_CLIP = (640, 360, 30, 800_000)
+FULL_SIZE, LIGHT_SIZE = FULL_CLIP[:2], LIGHT[:2]
+BAD_DAY = Impairment(rate_bps=300_000, loss=0.05, delay_s=0.080)
+GOOD_DAY = Impairment(delay_s=0.080)
+CHAIR = 1
+
+
+async def until(condition, within: float) -> float | None:  # type: ignore[no-untyped-def]
+    """Seconds until ``condition()`` holds (polled: the layer is a plain attribute), or None."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        if condition():
+            return time.monotonic() - started
+        await asyncio.sleep(0.1)
+    return None
+
+
+async def since(origin: float, conditions: list, within: float) -> list[float | None]:  # type: ignore[type-arg]
+    """For each condition, seconds from ``origin`` until it held (None: not within)."""
+    out: list[float | None] = []
+    for condition in conditions:
+        waited = await until(condition, max(within - (time.monotonic() - origin), 0.1))
+        out.append(None if waited is None else time.monotonic() - origin)
+    return out
+
+
+def settled_full(room: Room, user_id: int) -> bool:
+    peer = room.peers.get(user_id)
+    return peer is not None and peer.layer == "full" and not peer.layers.probing
+
+
+async def run(weak_n: int, healthy_n: int, window: float) -> None:
+    room = Room("bench-weak", CHAIR, RtcSettings(rtc_hosts=["127.0.0.1"], ice_timeout_s=20))
+    chair = Client(RED, tracks=[video_track(*FULL_CLIP), light_track(), audio_track()])
+    clients: list[Client] = [chair]
+    links: dict[int, ImpairedLink] = {}
+    try:
+        await chair.accept(await room.join(CHAIR, await chair.offer()))
+        healthy = {}
+        for i in range(healthy_n):
+            healthy[100 + i] = await connect(room, 100 + i, GREEN)
+            clients.append(healthy[100 + i])
+        weak = {}
+        for i in range(weak_n):
+            user = 200 + i
+            link = links[user] = ImpairedLink(down=BAD_DAY, up=BAD_DAY, seed=user)
+            await link.start()
+            weak[user] = Client(BLUE)
+            clients.append(weak[user])
+            answer = await room.join(user, link.offer(await weak[user].offer()))
+            await weak[user].accept(link.answer(answer))
+        for user in healthy:
+            if await until(lambda u=user: settled_full(room, u), 30) is None:
+                print(f"  healthy hall {user} never reached the full layer")
+        await asyncio.sleep(2)  # the weak halls' links settle on the light layer
+
+        # 1. a steady window on the bad day
+        start = time.monotonic()
+        layers: dict[int, set[str]] = {u: set() for u in weak}
+        while time.monotonic() - start < window:
+            for u in weak:
+                layers[u].add(room.peers[u].layer)
+            await asyncio.sleep(0.2)
+        end = time.monotonic()
+        print(f"bad day ({window:.0f} s window; 300 kbit/s, 5 % loss, 80 ms each way):")
+        for u, c in weak.items():
+            print(
+                f"  weak hall {u}: layers {sorted(layers[u])}, "
+                f"{c.fps(start, end, LIGHT_SIZE):5.1f} fps light, "
+                f"{c.audio_share(start, end) * 100:5.1f} % audio frames  (target >= 10 fps, >= 85 %)"
+            )
+        healthy_fps = [c.fps(start, end, FULL_SIZE) for c in healthy.values()]
+        print(
+            f"  healthy halls: fps of the full layer min {min(healthy_fps):.1f} / median "
+            f"{statistics.median(healthy_fps):.1f} of 30; all on full: "
+            f"{all(settled_full(room, u) for u in healthy)}"
+        )
+
+        # 2. the links heal: back to full
+        for link in links.values():
+            link.set(Impairment())
+        climbs = await since(
+            time.monotonic(), [lambda u=u: settled_full(room, u) for u in weak], 60
+        )
+        print(
+            "healed: back to full after "
+            + ", ".join("never" if s is None else f"{s:.1f} s" for s in climbs)
+            + "  (target <= 30 s)"
+        )
+
+        # 3. good links turn bad: step down
+        for link in links.values():
+            link.set(GOOD_DAY, GOOD_DAY)
+        await asyncio.sleep(2)
+        for link in links.values():
+            link.set(BAD_DAY, BAD_DAY)
+        downs = await since(
+            time.monotonic(), [lambda u=u: room.peers[u].layer != "full" for u in weak], 20
+        )
+        print(
+            "turned bad: stepped down after "
+            + ", ".join("never" if s is None else f"{s:.1f} s" for s in downs)
+            + "  (target <= 5 s)"
+        )
+        print(
+            f"healthy halls untouched: {all(c.sizes(start, time.monotonic()) == {FULL_SIZE} for c in healthy.values())}; "
+            f"their layer changes (one climb at the start each): "
+            f"{[room.peers[u].layers.changes for u in healthy]}"
+        )
+    finally:
+        for client in clients:
+            await client.close()
+        await room.close()
+        for link in links.values():
+            link.close()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="a short run for CI")
+    parser.add_argument("--weak", type=int)
+    parser.add_argument("--healthy", type=int)
+    parser.add_argument("--window", type=float)
+    args = parser.parse_args()
+    weak = args.weak or (1 if args.small else 3)
+    healthy = args.healthy or (1 if args.small else 3)
+    window = args.window or (6.0 if args.small else 15.0)
+    print(f"{weak} weak + {healthy} healthy halls; machine load {os.getloadavg()[0]:.2f}")
+    await run(weak, healthy, window)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,276 @@
+"""Which layer of the main stream one receiver gets, judged from that receiver's own RTCP.
+
+aiortc has neither simulcast nor transport-wide congestion control, so the judgement rests on
+what every receiver sends anyway: receiver reports (fraction lost, jitter, and the RTT the
+sender works out from them) and, where the client sends it, REMB. The rules (PROTOCOL §4,
+written out on /api):
+
+- three layers, best first: ``full``, ``light``, ``audio`` (video stopped, audio kept);
+- step down fast: a report that is bad (loss above ``down_loss``, RTT above ``down_rtt_s``,
+  jitter above ``down_jitter_s``) twice within ``down_after_s`` moves one layer down; reports in
+  the first ``settle_s`` after a step down still describe the layer left and are not counted;
+- with ``use_remb`` (off: see Rules), a REMB below 1.2 times what the layer above sends holds
+  the receiver where it is (no reason to step down on its own: estimators start low);
+- loss is judged over the last ``window_s`` of each stream's packets (from the reports'
+  counters; the worst stream counts), not report by report;
+- climb slowly: only after a hold (``base_hold_s``; at least ``full_hold_s`` towards full) of
+  good reports (loss under ``up_loss_*``, RTT within ``queue_s`` of the least seen: no queue
+  building) with no bad or "fair" one, and only through a probe: the
+  receiver is tried on the layer above for ``probe_s``; one bad report then sends it straight
+  back and doubles its hold (up to ``max_hold_s``), a clean probe keeps the new layer and halves
+  the hold again (not below ``base_hold_s``). A bad report on the lower layer after a failed
+  probe is judged as usual;
+- a receiver starts on the light layer when there is one, and climbs like any other (so a
+  hall on a short link is never flooded with the full layer first: the loss that causes cannot
+  all be repaired, and a receiver's jitter buffer may wait long on the holes it leaves);
+- a receiver that sends no RTCP (or nothing readable) is healthy: it keeps its layer, and
+  silence for ``silence_s`` counts as a good report, so it climbs back too.
+
+The chooser is pure: it is given reports and a clock and says which layer it wants. The caller
+makes the switch (on a key frame of the new layer: rtc/forward.py).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+LAYERS = ("full", "light", "audio")
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one RTCP packet from the receiver says about its downlink."""
+
+    loss: float | None = None  # fraction lost since its previous report, 0..1
+    # the report block's counters, so loss can be judged over many packets of every stream:
+    ssrc: int | None = None
+    highest_seq: int | None = None  # extended highest sequence number received
+    lost_total: int | None = None  # cumulative packets lost
+    rtt_s: float | None = None
+    jitter_s: float | None = None
+    remb_bps: float | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    down_loss: float = 0.20
+    down_rtt_s: float = 0.6
+    down_jitter_s: float = 0.15
+    # a report counts towards climbing to a layer below this loss (hysteresis: under down_loss;
+    # the light layer is what a lossy link is for, so it is easier to get back to)
+    up_loss_full: float = 0.01
+    up_loss_light: float = 0.07
+    up_rtt_s: float = 0.4
+    down_after_s: float = 2.5  # two bad reports within this
+    # reports this soon after a step down still describe the layer left: not held against it
+    settle_s: float = 2.5
+    base_hold_s: float = 4.0
+    # the climb to full waits at least this: a probe of the full layer floods a link that
+    # cannot carry it, and a 5 % loss link can look clean for a few seconds by chance
+    full_hold_s: float = 8.0
+    max_hold_s: float = 16.0
+    probe_s: float = 3.0
+    silence_s: float = 3.0
+    # REMB is off: the fast path does not stamp abs-send-time on what it forwards, and without
+    # it a browser's REMB stays near its floor (~20 kbit/s seen from Chromium) whatever the link
+    use_remb: bool = False
+    # loss is judged over the packets of every stream in the last window_s (from the reports'
+    # counters), once it covers min_packets: a single report covers only a few dozen packets,
+    # so at 5 % loss one in a dozen says 10 % or more by chance alone
+    window_s: float = 4.0
+    min_packets: int = 20  # per stream
+    # a report is good only if its RTT is within this of the least seen: more is a queue
+    # building at the bottleneck (the link is near full), however little it loses yet
+    queue_s: float = 0.05
+
+
+class LayerChooser:
+    """``layers``: the layers the main stream has now (``("full", "audio")`` for a sender without
+    a light layer). ``rate_of(layer)``: bits/s the layer is sending, for REMB comparisons."""
+
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        rules: Rules | None = None,
+        rate_of: Callable[[str], float] | None = None,
+    ) -> None:
+        self.clock = clock
+        self.rules = rules or Rules()
+        self.rate_of = rate_of
+        self.layers: tuple[str, ...] = LAYERS
+        self.layer = "full"
+        self.started = False  # set_layers not called yet
+        self.degraded = False  # it has stepped down at least once
+        self.probing = False
+        self.changes = 0
+        self._hold = self.rules.base_hold_s
+        now = clock()
+        self._last_bad = -1e9
+        self._settled = now  # when the current layer (or the last bad report) began
+        self._probe_started = 0.0
+        self._last_report = now
+        self._stepped_down = -1e9
+        self.loss: float | None = None  # over the window, since the current layer settled
+        self._streams: dict[int, tuple[int, int]] = {}  # ssrc -> (highest_seq, lost_total)
+        self._window: deque[tuple[float, int, int, int]] = deque()  # (t, ssrc, expected, lost)
+        self.min_rtt_s: float | None = None
+
+    def set_layers(self, layers: tuple[str, ...]) -> str:
+        """The main stream changed; keep the receiver on its rung, mapped onto what exists."""
+        self.layers = layers
+        if not self.started:
+            self.started = True
+            self.layer = "light" if "light" in layers else "full"
+            self._settled = self.clock()
+        elif self.layer not in layers:
+            # "light" missing: a receiver that stepped down gets audio (never more than it can
+            # take); one on light only because everyone starts there gets full
+            self.layer = "audio" if self.degraded else "full"
+            self.probing = False
+        return self.layer
+
+    def report(self, report: Report) -> str:
+        now = self.clock()
+        self._last_report = now
+        settling = not self.probing and now - self._stepped_down < self.rules.settle_s
+        if report.ssrc is not None:  # counters: loss over the window, of every stream
+            loss = self._windowed_loss(report, now)
+            if settling:
+                self._window.clear()  # what they count is still the layer left
+            report = replace(report, loss=loss)
+        if settling:
+            report = replace(report, loss=None)
+        elif report.loss is not None:
+            self.loss = report.loss
+        if report.rtt_s is not None and report.rtt_s > 0:
+            self.min_rtt_s = min(self.min_rtt_s or report.rtt_s, report.rtt_s)
+        verdict = self._judge(report)
+        if verdict == "bad":
+            if self.probing or now - self._stepped_down >= self.rules.settle_s:
+                self._on_bad(now)
+            else:
+                self._settled = now  # not held against this layer, but no reason to climb
+        elif verdict == "good":
+            self._advance(now)
+        elif verdict == "fair" and not self.probing:  # keeps the layer, no reason to climb
+            self._settled = now
+        return self.layer
+
+    def tick(self) -> str:
+        """Time passing without reports: silence is health."""
+        now = self.clock()
+        if now - self._last_report >= self.rules.silence_s:
+            self._last_report = now
+            self._advance(now)
+        elif self.probing:
+            self._advance(now)
+        return self.layer
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _windowed_loss(self, r: Report, now: float) -> float | None:
+        """Loss over the window from the reports' counters: the worst stream's among those
+        with enough packets (None: none has yet). Per stream, because audio sent twice to a
+        weak hall loses almost nothing and would hide its video's loss in a sum."""
+        if r.ssrc is None or r.highest_seq is None or r.lost_total is None:
+            return None
+        previous = self._streams.get(r.ssrc)
+        self._streams[r.ssrc] = (r.highest_seq, r.lost_total)
+        if previous is not None:
+            expected = r.highest_seq - previous[0]
+            if 0 < expected < 10_000:  # else a reset or garbage: skip it
+                lost = min(max(r.lost_total - previous[1], 0), expected)
+                self._window.append((now, r.ssrc, expected, lost))
+        while self._window and self._window[0][0] < now - self.rules.window_s:
+            self._window.popleft()
+        totals: dict[int, list[int]] = {}
+        for _, ssrc, expected, lost in self._window:
+            total = totals.setdefault(ssrc, [0, 0])
+            total[0] += expected
+            total[1] += lost
+        losses = [
+            lost / expected
+            for expected, lost in totals.values()
+            if expected >= self.rules.min_packets
+        ]
+        return max(losses) if losses else None
+
+    def _judge(self, r: Report) -> str:
+        """ "bad" (step down), "good" (counts towards climbing), "fair" (holds the receiver
+        where it is) or "none" (no evidence either way)."""
+        rules = self.rules
+        if (
+            (r.loss is not None and r.loss > rules.down_loss)
+            or (r.rtt_s is not None and r.rtt_s > rules.down_rtt_s)
+            or (r.jitter_s is not None and r.jitter_s > rules.down_jitter_s)
+        ):
+            return "bad"
+        # the layer above (or, while probing, the one being probed) sets the bar for "good"
+        target = self.layer if self.probing else self._above()
+        if r.loss is None and (r.remb_bps is None or not rules.use_remb):
+            # nothing to judge by: too few packets yet, an empty report, a REMB we do not use.
+            # Not "fair" either: a browser's REMB every second would keep resetting the hold
+            return "none"
+        if rules.use_remb and r.remb_bps is not None and self.rate_of is not None:
+            # REMB only holds a receiver back: estimators ramp up from a low start (Chrome's
+            # from ~300 kbit/s), so a low one early on is no proof of a short link
+            needed = self.rate_of(target)
+            if needed > 0 and r.remb_bps < 1.2 * needed:
+                return "fair"
+        up_loss = self.rules.up_loss_full if target == "full" else self.rules.up_loss_light
+        good = (r.loss is not None and r.loss <= up_loss) and (
+            r.rtt_s is None
+            or (r.rtt_s <= rules.up_rtt_s and r.rtt_s <= (self.min_rtt_s or 0) + rules.queue_s)
+        )
+        if good:
+            return "good"
+        return "bad" if self.probing else "fair"  # a probe must be clean
+
+    def _above(self) -> str:
+        return self.layers[max(self._index() - 1, 0)]
+
+    def _on_bad(self, now: float) -> None:
+        if self.probing:
+            # the probe failed: back at once, and wait longer before the next one
+            self.probing = False
+            self._hold = min(self._hold * 2, self.rules.max_hold_s)
+            self._move(+1, now)
+            self._last_bad = -1e9
+            return
+        if now - self._last_bad <= self.rules.down_after_s:
+            self._move(+1, now)
+            self._last_bad = -1e9
+        else:
+            self._last_bad = now
+        self._settled = now
+
+    def _advance(self, now: float) -> None:
+        if self.probing:
+            if now - self._probe_started >= self.rules.probe_s:
+                self.probing = False
+                self._hold = max(self._hold / 2, self.rules.base_hold_s)
+                self._settled = now
+            return
+        hold = max(self._hold, self.rules.full_hold_s) if self._above() == "full" else self._hold
+        if now - self._settled >= hold and self._index() > 0:
+            self.probing = True
+            self._probe_started = now
+            self._move(-1, now)
+
+    def _index(self) -> int:
+        return self.layers.index(self.layer)
+
+    def _move(self, step: int, now: float) -> None:
+        index = min(max(self._index() + step, 0), len(self.layers) - 1)
+        if self.layers[index] != self.layer:
+            self.layer = self.layers[index]
+            self.changes += 1
+            if step > 0:
+                self._stepped_down = now
+                self.degraded = True
+                # the next layer is judged on its own reports
+                self.loss = None
+                self._window.clear()
+        self._settled = now
