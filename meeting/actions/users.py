@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -82,7 +81,7 @@ async def create(ctx: Context, p: UserCreate) -> dict:
     if await User.exists(username=p.username):
         raise conflict(f"Tên đăng nhập {p.username} đã có")
     # argon2 is slow on purpose: keep it off the event loop.
-    password_hash = await asyncio.to_thread(ctx.server.identity.passwords.hash, p.password)
+    password_hash = await ctx.server.identity.passwords.hash(p.password)
     user = await User.create(
         username=p.username,
         full_name=p.full_name,
@@ -150,7 +149,7 @@ async def reset_password(ctx: Context, p: UserId) -> dict:
     if user is None:
         raise not_found("Không có người dùng này")
     password = new_password()
-    user.password_hash = await asyncio.to_thread(ctx.server.identity.passwords.hash, password)
+    user.password_hash = await ctx.server.identity.passwords.hash(password)
     user.must_change_password = True
     await user.save()
     await ctx.server.identity.revoke_all(user.id)
@@ -162,11 +161,11 @@ async def reset_password(ctx: Context, p: UserId) -> dict:
 @action("user:change_password", payload=PasswordChange, roles={Flag.SIGNED_IN}, meeting=False)
 async def change_password(ctx: Context, p: PasswordChange) -> dict:
     passwords = ctx.server.identity.passwords
-    if not await asyncio.to_thread(passwords.verify, ctx.user.password_hash, p.old_password):
+    if not await passwords.verify(ctx.user.password_hash, p.old_password):
         raise invalid("Mật khẩu hiện tại không đúng", old_password="wrong password")
     if p.new_password == p.old_password:
         raise invalid("Mật khẩu mới phải khác mật khẩu cũ", new_password="same as old")
-    ctx.user.password_hash = await asyncio.to_thread(passwords.hash, p.new_password)
+    ctx.user.password_hash = await passwords.hash(p.new_password)
     ctx.user.must_change_password = False
     await ctx.user.save()
     await _audit(ctx, "user:change_password", ctx.user)
