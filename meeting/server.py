@@ -16,6 +16,7 @@ from tortoise import Tortoise
 from tortoise.context import TortoiseContext, _current_context
 from tortoise.exceptions import ConfigurationError
 
+from meeting.checkins import Checkins
 from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.db import CORE_APPS, migrate_database, tortoise_config
@@ -62,6 +63,7 @@ class Server:
         self.hub = Hub(self)
         self.notifier = Notifier(self)
         self.fanout = Fanout(self)
+        self.checkins = Checkins(self)
         self.fanout_ready = asyncio.Event()
         self.routes: list[BaseRoute] = []
         self.services: list[Service] = [fanout_service]

@@ -3,6 +3,8 @@ One function per shape, used by actions, pushes and snapshot alike."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from meeting.config import Settings
@@ -66,7 +68,9 @@ def participant_view(p: Participant) -> dict[str, Any]:
     }
 
 
-def summary(parts: list[Participant], settings: Settings) -> dict[str, Any]:
+def summary(parts: list[Any], settings: Settings) -> dict[str, Any]:
+    """Counts over the meeting's rows (Participant objects, or anything with role, response
+    and present)."""
     counts = {r.value: 0 for r in Response}
     for p in parts:
         counts[p.response] += 1
@@ -84,6 +88,19 @@ def summary(parts: list[Participant], settings: Settings) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Seat:
+    role: str
+    response: str
+    present: bool
+
+
+async def meeting_summary(meeting: Meeting, settings: Settings) -> dict[str, Any]:
+    """The summary alone, from three columns: a delta push needs it, not the whole list."""
+    rows = await Participant.filter(meeting=meeting).values_list("role", "response", "present")
+    return summary([_Seat(*r) for r in rows], settings)
+
+
 async def participants_payload(meeting: Meeting, settings: Settings) -> dict[str, Any]:
     parts = await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
     return {
@@ -92,13 +109,37 @@ async def participants_payload(meeting: Meeting, settings: Settings) -> dict[str
     }
 
 
-async def push_participants(ctx: Context) -> dict[str, Any]:
-    """Push `participants:updated` — and the polls whose eligible count follows attendance —
-    as part of the current change. Returns the payload (actions answer with it)."""
+async def participants_delta(
+    meeting: Meeting, settings: Settings, changed: Iterable[int], removed: Iterable[int] = ()
+) -> dict[str, Any]:
+    """`participants:updated` (PROTOCOL v2): the rows of `changed` users, whole; `removed`
+    user ids; the summary. A client upserts the rows by user_id."""
+    ids = set(changed)
+    rows = (
+        await Participant.filter(meeting=meeting, user_id__in=ids)
+        .select_related("user")
+        .order_by("id")
+        .all()
+        if ids
+        else []
+    )
+    return {
+        "participants": [participant_view(p) for p in rows],
+        "removed": sorted(set(removed) - ids),
+        "summary": await meeting_summary(meeting, settings),
+    }
+
+
+async def push_participants(
+    ctx: Context, changed: Iterable[int] = (), removed: Iterable[int] = ()
+) -> dict[str, Any]:
+    """Push `participants:updated` with what changed — and the polls whose eligible count
+    follows attendance — as part of the current change. Returns the payload (actions answer
+    with it)."""
     from meeting.floor_views import push_live_polls  # polls sit on top of participants
 
     assert ctx.meeting is not None
-    payload = await participants_payload(ctx.meeting, ctx.server.settings)
+    payload = await participants_delta(ctx.meeting, ctx.server.settings, changed, removed)
     ctx.push("participants:updated", payload)
     await push_live_polls(ctx)
     return payload

@@ -129,10 +129,15 @@ export function applyPush(state, event, data) {
     case "agenda:updated":
       state.agenda = body.items;
       break;
-    case "participants:updated":
-      state.participants = body.participants;
+    case "participants:updated": {
+      // Only the rows that changed (PROTOCOL v2): upsert by user_id, drop the removed.
+      const gone = new Set(body.removed || []);
+      let rows = (state.participants || []).filter((p) => !gone.has(p.user_id));
+      for (const row of body.participants) rows = upsert(rows, row, (p) => p.user_id);
+      state.participants = rows;
       state.summary = body.summary;
       break;
+    }
     case "document:added":
       state.documents = upsert(state.documents, body);
       break;

@@ -102,7 +102,10 @@ class Summary(Strict):
 
 
 class ParticipantsUpdated(StatePush):
+    """PROTOCOL v2: the rows that changed, whole; who was removed; the summary."""
+
     participants: list[ParticipantView]
+    removed: list[Id]
     summary: Summary
 
 
@@ -133,7 +136,7 @@ def check_push(event: str, data: Any) -> Strict:
     assert "meeting_id" in data, f"push {event!r} carries no meeting_id"
     model = PUSH_SCHEMAS[event].model_validate(data)
     summary = data.get("summary")
-    if isinstance(summary, dict):
+    if isinstance(summary, dict) and "removed" not in data:  # a whole list: a snapshot
         parts = data["participants"]
         assert summary["invited"] == len(parts)
         assert summary["present"] == sum(p["present"] for p in parts)

@@ -48,11 +48,15 @@ async def test_add_people_pushes_and_invites(clients: Live) -> None:
     assert note["kind"] == "invitation"
     # The new delegate now sees the meeting.
     assert (await ac.ok("meeting:get", {"meeting_id": mid}))["my_role"] == "delegate"
+    before = roles_of(out)
     out = await sc.ok(
         "participant:add", {"meeting_id": mid, "role": "observer", "user_ids": [b.id, a.id]}
     )
     assert out["added"] == [b.id]
-    assert roles_of(out) == {**roles_of(pushed), b.id: "observer"}  # `a` keeps the delegate role
+    assert roles_of(out) == {**before, b.id: "observer"}  # `a` keeps the delegate role
+    # The push carries only the row that changed (PROTOCOL v2).
+    pushed = await watcher.push("participants:updated", lambda d: d["seq"] == snap["seq"] + 2)
+    assert roles_of(pushed) == {b.id: "observer"} and pushed["removed"] == []
 
 
 async def test_add_invalid_and_refused(clients: Live) -> None:

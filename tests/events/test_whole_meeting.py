@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from tests.core.util import apply_participants
 from tests.docs.helpers import download, uploaded
 from tests.docs.pdfs import vietnamese_pdf
 from tests.events.schemas import NO_BUMP_PUSHES, PUSH_SCHEMAS, SEQ_PUSHES, check_push
@@ -73,8 +74,7 @@ def apply_push(
         model["agenda"] = body["items"]
         _conclusion_order(model)
     elif event == "participants:updated":
-        model["participants"] = body["participants"]
-        model["summary"] = body["summary"]
+        apply_participants(model, body)
     elif event == "floor:state":
         model["floor"] = {"speaker": body["speaker"], "queue": body["queue"]}
     elif event == "poll:state":
