@@ -22,11 +22,8 @@ async def test_resume_hands_each_role_what_it_missed_and_no_more(clients: Live) 
     d1, d2 = m["delegates"]
     dc1, dc2 = await clients.client(d1), await clients.client(d2)
     cc = await clients.client(m["chair"])
-    snaps = {
-        "delegate": await dc1.ok("meeting:join", {"meeting_id": mid}),
-        "chair": await cc.ok("meeting:join", {"meeting_id": mid}),
-    }
-    await dc2.ok("meeting:join", {"meeting_id": mid})
+    for c in (dc1, cc, dc2):
+        await c.ok("meeting:join", {"meeting_id": mid})
     since = (await sc.ok("meeting:get", {"meeting_id": mid}))["seq"]
     # Not raising seq: a staff draft, another delegate's opinion, my own opinion.
     await sc.ok("conclusion:save", {"meeting_id": mid, "text": "Dự thảo"})
