@@ -68,6 +68,28 @@ async def record(meeting_id: int, seq: int, bumped: bool, pushes: list[Push]) ->
         await Change.filter(meeting_id=meeting_id, seq__lte=seq - LOG_BOUND).delete()
 
 
+ROLE_CHANGED = "~role"  # a log-only entry: this user's role changed at that seq (never sent)
+
+
+async def note_role_change(meeting_id: int, seq: int, user_ids: Iterable[int]) -> None:
+    """Record that these users' roles change with the change at `seq`: a resume across it
+    is a snapshot, since what they may see changed with their role."""
+    await Change.bulk_create(
+        [
+            Change(
+                meeting_id=meeting_id,
+                seq=seq,
+                bumped=False,
+                event=ROLE_CHANGED,
+                payload="{}",
+                audience=Audience.USER,
+                user_id=uid,
+            )
+            for uid in set(user_ids)
+        ]
+    )
+
+
 async def changes_since(ctx: Context, since_seq: int) -> list[dict[str, Any]] | None:
     """What this caller missed after `since_seq`, or None when only a snapshot will do."""
     m = ctx.meeting
@@ -94,15 +116,9 @@ async def changes_since(ctx: Context, since_seq: int) -> list[dict[str, Any]] | 
         .order_by("id")
         .values_list("event", "payload")
     )
-    out = [{"event": event, "data": json.loads(payload)} for event, payload in rows]
-    role = ctx.role.value if ctx.role else None
-    for change in out:
-        if change["event"] == "participants:updated" and any(
-            row["user_id"] == ctx.user.id and row["role"] != role
-            for row in change["data"]["participants"]
-        ):
-            return None  # the caller's role changed: what it may see changed with it
-    return out
+    if any(event == ROLE_CHANGED for event, _ in rows):
+        return None  # the caller's role changed: what it may see changed with it
+    return [{"event": event, "data": json.loads(payload)} for event, payload in rows]
 
 
 async def resume_or_snapshot(ctx: Context, since_seq: int | None) -> dict[str, Any]:

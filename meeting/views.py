@@ -48,9 +48,25 @@ async def agenda_items(meeting: Meeting) -> list[dict[str, Any]]:
     return [item_view(i, names) for i in items]
 
 
-def participant_view(p: Participant) -> dict[str, Any]:
+# What a participant row holds for everyone; staff also get who/when details (username, unit,
+# invited_at, responded_at) that only their screens show (API page, "What non-staff receive").
+PUBLIC_PARTICIPANT_FIELDS = (
+    "user_id",
+    "full_name",
+    "title",
+    "point",
+    "role",
+    "response",
+    "note",
+    "substitute_for",
+    "present",
+    "checked_in_at",
+)
+
+
+def participant_view(p: Participant, *, staff: bool = True) -> dict[str, Any]:
     u = p.user
-    return {
+    row = {
         "user_id": p.user_id,  # type: ignore[attr-defined]
         "username": u.username,
         "full_name": u.full_name,
@@ -66,6 +82,7 @@ def participant_view(p: Participant) -> dict[str, Any]:
         "present": p.present,
         "checked_in_at": p.checked_in_at,
     }
+    return row if staff else {k: row[k] for k in PUBLIC_PARTICIPANT_FIELDS}
 
 
 def summary(parts: list[Any], settings: Settings) -> dict[str, Any]:
@@ -101,16 +118,23 @@ async def meeting_summary(meeting: Meeting, settings: Settings) -> dict[str, Any
     return summary([_Seat(*r) for r in rows], settings)
 
 
-async def participants_payload(meeting: Meeting, settings: Settings) -> dict[str, Any]:
+async def participants_payload(
+    meeting: Meeting, settings: Settings, *, staff: bool = True
+) -> dict[str, Any]:
     parts = await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
     return {
-        "participants": [participant_view(p) for p in parts],
+        "participants": [participant_view(p, staff=staff) for p in parts],
         "summary": summary(parts, settings),
     }
 
 
 async def participants_delta(
-    meeting: Meeting, settings: Settings, changed: Iterable[int], removed: Iterable[int] = ()
+    meeting: Meeting,
+    settings: Settings,
+    changed: Iterable[int],
+    removed: Iterable[int] = (),
+    *,
+    staff: bool = True,
 ) -> dict[str, Any]:
     """`participants:updated` (PROTOCOL v2): the rows of `changed` users, whole; `removed`
     user ids; the summary. A client upserts the rows by user_id."""
@@ -124,9 +148,10 @@ async def participants_delta(
         else []
     )
     return {
-        "participants": [participant_view(p) for p in rows],
+        "participants": [participant_view(p, staff=staff) for p in rows],
         "removed": sorted(set(removed) - ids),
         "summary": await meeting_summary(meeting, settings),
+        "view": "staff" if staff else "public",
     }
 
 
@@ -139,10 +164,22 @@ async def push_participants(
     from meeting.floor_views import push_live_polls  # polls sit on top of participants
 
     assert ctx.meeting is not None
+    changed = set(changed)
     payload = await participants_delta(ctx.meeting, ctx.server.settings, changed, removed)
-    ctx.push("participants:updated", payload)
+    public = {
+        **payload,
+        "participants": [
+            {k: row[k] for k in PUBLIC_PARTICIPANT_FIELDS} for row in payload["participants"]
+        ],
+        "view": "public",
+    }
+    # Everyone gets the public rows (the change: bumps seq); staff then get the whole rows with
+    # the same seq, as with the staff view of a vote.
+    ctx.push("participants:updated", public)
+    if changed:
+        ctx.push("participants:updated", payload, to="staff")
     await push_live_polls(ctx)
-    return payload
+    return payload if ctx.is_staff else public
 
 
 async def push_meeting(ctx: Context) -> None:
@@ -157,4 +194,4 @@ async def _snapshot_meeting(ctx: Context, meeting: Meeting) -> dict[str, Any]:
 
 @snapshot_part("participants", merge=True)
 async def _snapshot_participants(ctx: Context, meeting: Meeting) -> dict[str, Any]:
-    return await participants_payload(meeting, ctx.server.settings)
+    return await participants_payload(meeting, ctx.server.settings, staff=ctx.is_staff)

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
 from meeting.actions.floor import close_floor
 from meeting.actions.polls import close_open_polls
-from meeting.changelog import resume_or_snapshot
+from meeting.changelog import note_role_change, resume_or_snapshot
 from meeting.errors import conflict, invalid
 from meeting.hub import STAFF, Context, Flag, Payload, action, meeting_room, staff_room
 from meeting.jsonable import iso
@@ -152,6 +152,11 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
             seat.role = Role.CHAIR
             await seat.save()
         await push_participants(ctx, [*former, chair.id])
+        await note_role_change(m.id, m.seq + 1, [*former, chair.id])
+        for uid in set(former) - {chair.id}:
+            # No longer staff: their sockets leave the meeting's rooms (staff-only pushes stop)
+            # and their client, seeing its own role change, joins again.
+            ctx.after_commit(lambda uid=uid: ctx.server.fanout.leave_meeting(m.id, uid))
     moved = any(
         key in fields and fields[key] != getattr(m, key)
         for key in ("starts_at", "ends_at", "location")

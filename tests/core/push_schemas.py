@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 
 Id = Annotated[StrictInt, Field(ge=1)]
 Count = Annotated[StrictInt, Field(ge=0)]
@@ -89,6 +98,21 @@ class ParticipantView(Strict):
     checked_in_at: Time | None
 
 
+class PublicParticipantView(Strict):
+    """What non-staff receive of a row (API page): no username, unit or invitation times."""
+
+    user_id: Id
+    full_name: StrictStr
+    title: StrictStr
+    point: StrictBool
+    role: RoleName
+    response: ResponseName
+    note: StrictStr
+    substitute_for: Id | None
+    present: StrictBool
+    checked_in_at: Time | None
+
+
 class Summary(Strict):
     invited: Count
     pending: Count
@@ -104,9 +128,16 @@ class Summary(Strict):
 class ParticipantsUpdated(StatePush):
     """PROTOCOL v2: the rows that changed, whole; who was removed; the summary."""
 
-    participants: list[ParticipantView]
+    participants: list[ParticipantView] | list[PublicParticipantView]
     removed: list[Id]
     summary: Summary
+    view: Literal["public", "staff"]
+
+    @model_validator(mode="after")
+    def _rows_fit_the_view(self) -> ParticipantsUpdated:
+        want = ParticipantView if self.view == "staff" else PublicParticipantView
+        assert all(isinstance(p, want) for p in self.participants), "rows do not fit the view"
+        return self
 
 
 class NotificationPush(Strict):

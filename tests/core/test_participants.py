@@ -294,15 +294,21 @@ async def test_accept_and_decline(clients: Live) -> None:
         "invitation:respond", {"meeting_id": mid, "response": "accepted", "note": "Sẽ đến sớm"}
     )
     seat = participant(out, a.id)
-    assert seat["response"] == "accepted" and seat["note"] == "Sẽ đến sớm" and seat["responded_at"]
-    pushed = await watcher.push("participants:updated", lambda d: d["meeting_id"] == mid)
+    assert seat["response"] == "accepted" and seat["note"] == "Sẽ đến sớm"
+    staff_row = participant(await watcher.ok("meeting:get", {"meeting_id": mid}), a.id)
+    assert staff_row["responded_at"]  # staff see when; the delegate's own ack is the public row
+    pushed = await watcher.push(
+        "participants:updated", lambda d: d["meeting_id"] == mid and d["view"] == "staff"
+    )
     assert participant(pushed, a.id)["response"] == "accepted" and pushed["seq"] == snap["seq"] + 1
     assert pushed["summary"]["accepted"] == snap["summary"]["accepted"] + 1
     assert pushed["summary"]["pending"] == snap["summary"]["pending"] - 1
     out = await bc.ok(
         "invitation:respond", {"meeting_id": mid, "response": "declined", "note": "Đi công tác"}
     )
-    pushed = await watcher.push("participants:updated", lambda d: d["meeting_id"] == mid)
+    pushed = await watcher.push(
+        "participants:updated", lambda d: d["meeting_id"] == mid and d["view"] == "staff"
+    )
     assert participant(pushed, b.id)["response"] == "declined" and pushed["seq"] == snap["seq"] + 2
     assert pushed["summary"]["declined"] == 1
     # Changing one's mind is allowed.

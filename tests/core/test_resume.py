@@ -46,6 +46,7 @@ async def test_resume_hands_each_role_what_it_missed_and_no_more(clients: Live) 
 
     staff = await cc.ok("meeting:join", {"meeting_id": mid, "since_seq": since})
     assert events(staff) == [
+        "participants:updated",  # the staff rows of the last check-in carried since_seq
         "conclusion:updated",
         "opinion:added",
         "opinion:added",
