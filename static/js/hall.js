@@ -5,6 +5,9 @@
 // Open as /static/hall.html?meeting=ID once signed in as the point's user.
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
 import { createViewer } from "/static/js/docs/viewer.js";
+// The pushes the kiosk follows (the floor, the presented page), declared by their features.
+import "/static/js/floor/pushes.js";
+import "/static/js/docs/pushes.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
