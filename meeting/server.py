@@ -16,8 +16,8 @@ from tortoise import Tortoise
 from tortoise.context import TortoiseContext, _current_context
 from tortoise.exceptions import ConfigurationError
 
-from meeting.checkins import Checkins
 from meeting.clock import Clock
+from meeting.coalesce import Coalescer
 from meeting.config import Settings
 from meeting.db import CORE_APPS, migrate_database, tortoise_config
 from meeting.errors import ActionError
@@ -25,7 +25,7 @@ from meeting.fanout import Fanout, fanout_service
 from meeting.http import action_error_handler
 from meeting.hub import Hub
 from meeting.identity import Identity
-from meeting.jsonable import set_zone
+from meeting.jsonable import WireJson, set_zone
 from meeting.notify import Notifier
 
 log = logging.getLogger("hop.server")
@@ -59,11 +59,12 @@ class Server:
             client_manager=manager,
             transports=["polling", "websocket"],
             max_http_buffer_size=2_000_000,
+            json=WireJson,
         )
         self.hub = Hub(self)
         self.notifier = Notifier(self)
         self.fanout = Fanout(self)
-        self.checkins = Checkins(self)
+        self.coalescer = Coalescer(self)
         self.fanout_ready = asyncio.Event()
         self.routes: list[BaseRoute] = []
         self.services: list[Service] = [fanout_service]

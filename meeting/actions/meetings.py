@@ -269,6 +269,10 @@ async def get(ctx: Context, p: MeetingId) -> dict:
     return await ctx.server.hub.snapshot(ctx)
 
 
+async def push_checkins(ctx: Context, user_ids: set[int]) -> None:
+    await push_participants(ctx, user_ids)
+
+
 @action("meeting:join", payload=MeetingJoin, roles=EVERY_ROLE)
 async def join(ctx: Context, p: MeetingJoin) -> dict:
     m, seat = ctx.meeting, ctx.participant
@@ -285,13 +289,14 @@ async def join(ctx: Context, p: MeetingJoin) -> dict:
             await ctx.server.sio.enter_room(ctx.sid, staff_room(m.id))
     answer = await resume_or_snapshot(ctx, p.since_seq)
     if checked_in:
-        # The check-in is pushed with the others of the join storm (meeting/checkins.py); the
+        # The check-in is pushed with the others of the join storm (meeting/coalesce.py); the
         # ack waits for that push. When it is the very next change, the answer already holds
         # it (the push re-applies idempotently), so the answer reports its seq.
         seen = answer["seq"]
 
         async def pushed() -> None:
-            seq = await ctx.server.checkins.add(m.id, ctx.user)
+            key = ("checkin", m.id)
+            seq = await ctx.server.coalescer.add(key, m.id, ctx.user, ctx.user.id, push_checkins)
             if seq == seen + 1 and not answer.get("resumed"):
                 answer["seq"] = seq
 

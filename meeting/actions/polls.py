@@ -156,5 +156,17 @@ async def vote(ctx: Context, p: PollVote) -> dict[str, Any]:
         await _add_secret_ballot(poll, p.option)
     else:
         await Ballot.create(poll=poll, option=p.option, user=ctx.user)
-    await _push(ctx, poll)
+
+    async def push_votes(flush: Context, _voters: set[int]) -> None:
+        await _push(flush, await Poll.get(id=poll.id))
+
+    # Ballots cast together (every hall at once) are pushed as one change (meeting/coalesce.py);
+    # the ack waits for it.
+    assert ctx.meeting is not None
+    mid = ctx.meeting.id
+
+    async def pushed() -> None:
+        await ctx.server.coalescer.add(("poll", poll.id), mid, ctx.user, ctx.user.id, push_votes)
+
+    ctx.after_commit(pushed)
     return {"poll_id": poll.id, "voted": True, "option": p.option}
