@@ -10,8 +10,8 @@ Printed, for each size:
   another user's `user:me` (sent every 20 ms meanwhile), p50/p99;
 - join storm: every hall sends `meeting:join` at once; time to the last ack;
 - bytes one hall receives through the storm (its join answer, a snapshot, included), as JSON
-  and on the wire (permessage-deflate, negotiated by the halls' websockets: the size is that of
-  the same deflate stream with context takeover that the extension uses, plus frame headers);
+  and on the wire (permessage-deflate, negotiated by the halls' websockets; counted by running
+  the same deflate stream the server's extension runs, see Meter);
 - bytes per hour of a scripted meeting: 5 agenda items, 20 floor changes (10 requests, 10
   grants, 10 ends), 3 votes every hall takes part in, a document presented on 30 pages;
 - floor-change latency to every hall (grant and end: chair's call → each hall's push), p50/p99;
@@ -73,14 +73,15 @@ def wire(event: str, data: Any, ack_id: int | None = None) -> bytes:
 
 
 class Meter:
-    """Bytes one socket receives: JSON, and deflated as permessage-deflate would (one raw
-    deflate stream per connection, context takeover, a sync flush per message, minus its 4-byte
-    tail) plus the websocket frame header."""
+    """Bytes one socket receives: JSON, and deflated as the server's permessage-deflate does
+    (websockets' defaults: one raw deflate stream per connection with context takeover, a
+    4 KiB window, memLevel 5, a sync flush per message minus its 4-byte tail) plus the frame
+    header."""
 
     def __init__(self) -> None:
         self.json = 0
         self.deflated = 0
-        self._z = zlib.compressobj(6, zlib.DEFLATED, -15)
+        self._z = zlib.compressobj(6, zlib.DEFLATED, -12, 5)
 
     def add(self, frame: bytes) -> None:
         self.json += len(frame)
