@@ -3,12 +3,14 @@ One function per shape, used by actions, pushes and snapshot alike."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from meeting.config import Settings
 from meeting.hub import Context, snapshot_part
+from meeting.jsonable import jsonable
 from meeting.models import VOTERS, AgendaItem, ItemStatus, Meeting, Participant, Response, User
 
 
@@ -192,6 +194,22 @@ async def _snapshot_meeting(ctx: Context, meeting: Meeting) -> dict[str, Any]:
     return meeting_view(meeting)
 
 
+# The participant list of a meeting at a seq, as snapshots show it (staff / everyone else):
+# in a join storm 240 snapshots are built at a handful of seqs, and building 240 rows from the
+# database for each was most of the storm's work. Keyed by seq, it is right on every process:
+# each change of a row is pushed with a later seq (check-ins that are committed but not yet
+# pushed reach the joining socket with that push, which it then applies).
+_LIST_CACHE: OrderedDict[tuple[int, int, bool], dict[str, Any]] = OrderedDict()
+_LIST_CACHE_SIZE = 16
+
+
 @snapshot_part("participants", merge=True)
 async def _snapshot_participants(ctx: Context, meeting: Meeting) -> dict[str, Any]:
-    return await participants_payload(meeting, ctx.server.settings, staff=ctx.is_staff)
+    key = (meeting.id, meeting.seq, ctx.is_staff)
+    found = _LIST_CACHE.get(key)
+    if found is None:
+        payload = await participants_payload(meeting, ctx.server.settings, staff=ctx.is_staff)
+        found = _LIST_CACHE[key] = jsonable(payload)
+        while len(_LIST_CACHE) > _LIST_CACHE_SIZE:
+            _LIST_CACHE.popitem(last=False)
+    return found
