@@ -67,7 +67,9 @@ def pct(values: list[float], q: float) -> float:
 
 def wire(event: str, data: Any, ack_id: int | None = None) -> bytes:
     """A Socket.IO frame as the server sends it (JSON, UTF-8)."""
-    body = json.dumps([event, data] if ack_id is None else [data], ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(
+        [event, data] if ack_id is None else [data], ensure_ascii=False, separators=(",", ":")
+    )
     head = "42" if ack_id is None else f"43{ack_id}"
     return (head + body).encode()
 
@@ -159,8 +161,8 @@ async def _hall_worker(conn: Any, url: str, names: list[str], meter_first: bool)
             elif cmd == "join":
                 t0 = time.time()
 
-                async def join(h: Hall) -> float:
-                    snap = await call(h, "meeting:join", {"meeting_id": arg})
+                async def join(h: Hall, mid: int = arg) -> float:
+                    snap = await call(h, "meeting:join", {"meeting_id": mid})
                     h.seq = max(h.seq, snap["seq"])
                     return time.time()
 
@@ -189,7 +191,9 @@ async def _hall_worker(conn: Any, url: str, names: list[str], meter_first: bool)
                 resumed = h.meter.take()
                 h.meter = Meter()
                 await call(h, "meeting:get", {"meeting_id": arg})
-                conn.send((answer.get("resumed"), len(answer.get("changes", [])), resumed, h.meter.take()))
+                conn.send(
+                    (answer.get("resumed"), len(answer.get("changes", [])), resumed, h.meter.take())
+                )
             elif cmd == "close":
                 await asyncio.gather(*(h.sio.disconnect() for h in halls if h.sio))
                 conn.send(True)
@@ -243,11 +247,15 @@ async def prefill(db_url: str, halls: int) -> None:
     from meeting.models import User
 
     s = Settings()
-    pw = PasswordHasher(time_cost=s.argon2_time_cost, memory_cost=s.argon2_memory_kib).hash(PASSWORD)
+    pw = PasswordHasher(time_cost=s.argon2_time_cost, memory_cost=s.argon2_memory_kib).hash(
+        PASSWORD
+    )
 
     async with database(db_url, run.APPS):
         people = [
-            User(username="thuky", full_name="Nguyễn Thị Thư Ký", password_hash=pw, is_organizer=True),
+            User(
+                username="thuky", full_name="Nguyễn Thị Thư Ký", password_hash=pw, is_organizer=True
+            ),
             User(username="chutich", full_name="Trần Văn Chủ Tịch", password_hash=pw),
             User(username="daibieu", full_name="Lê Văn Đại Biểu", password_hash=pw),
         ]
@@ -325,7 +333,11 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
     url = f"http://127.0.0.1:{port}"
     log = (tmp / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "run.py", "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
+        [sys.executable, "run.py", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
     )
     proc = Proc(server.pid)
     workers: Workers | None = None
@@ -361,15 +373,24 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
             },
         )
         mid = m["id"]
-        await sec.ok("participant:add", {"meeting_id": mid, "role": "delegate", "user_ids": [ids["daibieu"]]})
-        await sec.ok("participant:add", {"meeting_id": mid, "role": "point", "user_ids": [ids[n] for n in names]})
+        await sec.ok(
+            "participant:add", {"meeting_id": mid, "role": "delegate", "user_ids": [ids["daibieu"]]}
+        )
+        await sec.ok(
+            "participant:add",
+            {"meeting_id": mid, "role": "point", "user_ids": [ids[n] for n in names]},
+        )
         items = [
-            await sec.ok("agenda:add", {"meeting_id": mid, "title": f"Nội dung {i + 1}: báo cáo của các sở"})
+            await sec.ok(
+                "agenda:add", {"meeting_id": mid, "title": f"Nội dung {i + 1}: báo cáo của các sở"}
+            )
             for i in range(5)
         ]
         from docs.sample import sample_pdf
 
-        pdf = sample_pdf("Báo cáo kinh tế - xã hội", [[f"Trang {i + 1}: số liệu tổng hợp."] for i in range(30)])
+        pdf = sample_pdf(
+            "Báo cáo kinh tế - xã hội", [[f"Trang {i + 1}: số liệu tổng hợp."] for i in range(30)]
+        )
         async with httpx.AsyncClient(base_url=url, timeout=60) as http:
             r = await http.post(
                 f"/api/meetings/{mid}/documents",
@@ -415,7 +436,9 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
         out["join_storm_s"] = max(e for _, e in spans) - min(s for s, _ in spans)
         # Every push of the storm has been sent: the last check-in's change is in every ack.
         await sec.ok("meeting:get", {"meeting_id": mid})
-        out["storm_json_kb"], out["storm_wire_kb"] = (b / 1000 for b in await workers.first("meter"))
+        out["storm_json_kb"], out["storm_wire_kb"] = (
+            b / 1000 for b in await workers.first("meter")
+        )
         cpu_join = proc.cpu()
 
         # --- an hour of a scripted meeting --------------------------------------------------
@@ -431,15 +454,25 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
             await chair.ok("agenda:activate", {"item_id": items[i]["id"]})
             if i == 1:
                 for page in range(1, 31):
-                    await chair.ok("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": page})
+                    await chair.ok(
+                        "document:present",
+                        {"meeting_id": mid, "document_id": doc["id"], "page": page},
+                    )
                 await chair.ok("document:present", {"meeting_id": mid, "document_id": None})
             for _ in range(2):
-                req = await other.ok("floor:request", {"meeting_id": mid, "topic": "Ý kiến về báo cáo"})
+                req = await other.ok(
+                    "floor:request", {"meeting_id": mid, "topic": "Ý kiến về báo cáo"}
+                )
                 chair.drain()
-                await floor_change(chair.ok("floor:grant", {"request_id": req["request_id"], "time_limit_s": 300}))
+                await floor_change(
+                    chair.ok("floor:grant", {"request_id": req["request_id"], "time_limit_s": 300})
+                )
                 await floor_change(chair.ok("floor:end", {"meeting_id": mid}))
             if i < 3:
-                poll = await sec.ok("poll:create", {"meeting_id": mid, "question": f"Biểu quyết thông qua nội dung {i + 1}?"})
+                poll = await sec.ok(
+                    "poll:create",
+                    {"meeting_id": mid, "question": f"Biểu quyết thông qua nội dung {i + 1}?"},
+                )
                 await chair.ok("poll:open", {"poll_id": poll["poll_id"]})
                 await workers.all("vote", (poll["poll_id"], 0))
                 await chair.ok("poll:close", {"poll_id": poll["poll_id"]})
@@ -447,7 +480,10 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
         out["hour_json_kb"], out["hour_wire_kb"] = (b / 1000 for b in await workers.first("meter"))
         arrivals = [f for chunk in await workers.all("floor") for f in chunk]
         lat = [
-            (hall[seq] - t) * 1000 for seq, t in floor_t0.items() for hall in arrivals if seq in hall
+            (hall[seq] - t) * 1000
+            for seq, t in floor_t0.items()
+            for hall in arrivals
+            if seq in hall
         ]
         out["floor_changes"] = len(floor_t0)
         out["floor_delivered"] = len(lat) / (len(floor_t0) * halls)
@@ -457,14 +493,20 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
         # --- resume after 10 changes -------------------------------------------------------
         await workers.first("drop")
         for page in range(1, 11):
-            await chair.ok("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": page})
+            await chair.ok(
+                "document:present", {"meeting_id": mid, "document_id": doc["id"], "page": page}
+            )
         resumed, n, (r_json, r_wire), (s_json, s_wire) = await workers.first("resume", mid)
         out["resumed"], out["resume_changes"] = resumed, n
         out["resume_json_kb"], out["resume_wire_kb"] = r_json / 1000, r_wire / 1000
         out["snapshot_json_kb"], out["snapshot_wire_kb"] = s_json / 1000, s_wire / 1000
         out["resume_ratio"] = r_json / s_json
 
-        out["cpu_s"] = {"login": cpu_login - cpu0, "join": cpu_join - cpu_login, "hour": cpu_hour - cpu_join}
+        out["cpu_s"] = {
+            "login": cpu_login - cpu0,
+            "join": cpu_join - cpu_login,
+            "hour": cpu_hour - cpu_join,
+        }
         out["rss_mb"], out["peak_mb"] = proc.mem_mb()
         await workers.all("close")
     finally:
@@ -481,29 +523,50 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
 def report(r: dict[str, Any], check: bool) -> list[str]:
     n = r["halls"]
     print(f"\n== {n} halls")
-    print(f"login storm            {r['login_storm_s']:6.1f} s for {n} logins; another user's acks meanwhile: "
-          f"p50 {r['login_ack_p50_ms']:.0f} ms, p99 {r['login_ack_p99_ms']:.0f} ms (n={r['login_acks']})")
+    print(
+        f"login storm            {r['login_storm_s']:6.1f} s for {n} logins; another user's acks meanwhile: "
+        f"p50 {r['login_ack_p50_ms']:.0f} ms, p99 {r['login_ack_p99_ms']:.0f} ms (n={r['login_acks']})"
+    )
     print(f"join storm             {r['join_storm_s']:6.2f} s for {n} meeting:join")
-    print(f"one hall, the storm    {r['storm_json_kb']:6.1f} KB JSON, {r['storm_wire_kb']:6.1f} KB on the wire (its snapshot included)")
-    print(f"one hall, the hour     {r['hour_json_kb']:6.1f} KB JSON, {r['hour_wire_kb']:6.1f} KB on the wire "
-          "(5 items, 20 floor changes + 10 requests, 3 votes by every hall, 30 pages)")
-    print(f"floor change → halls   p50 {r['floor_p50_ms']:.0f} ms, p99 {r['floor_p99_ms']:.0f} ms "
-          f"({r['floor_changes']} changes, {r['floor_delivered']:.0%} delivered)")
-    print(f"resume after 10        {r['resume_json_kb']:.2f} KB JSON ({r['resume_changes']} changes, resumed={r['resumed']}) "
-          f"vs snapshot {r['snapshot_json_kb']:.1f} KB: {r['resume_ratio']:.1%}")
+    print(
+        f"one hall, the storm    {r['storm_json_kb']:6.1f} KB JSON, {r['storm_wire_kb']:6.1f} KB on the wire (its snapshot included)"
+    )
+    print(
+        f"one hall, the hour     {r['hour_json_kb']:6.1f} KB JSON, {r['hour_wire_kb']:6.1f} KB on the wire "
+        "(5 items, 20 floor changes + 10 requests, 3 votes by every hall, 30 pages)"
+    )
+    print(
+        f"floor change → halls   p50 {r['floor_p50_ms']:.0f} ms, p99 {r['floor_p99_ms']:.0f} ms "
+        f"({r['floor_changes']} changes, {r['floor_delivered']:.0%} delivered)"
+    )
+    print(
+        f"resume after 10        {r['resume_json_kb']:.2f} KB JSON ({r['resume_changes']} changes, resumed={r['resumed']}) "
+        f"vs snapshot {r['snapshot_json_kb']:.1f} KB: {r['resume_ratio']:.1%}"
+    )
     c = r["cpu_s"]
-    print(f"server                 CPU {c['login']:.1f} s login, {c['join']:.1f} s join, {c['hour']:.1f} s the hour; "
-          f"memory {r['rss_mb']:.0f} MB (peak {r['peak_mb']:.0f} MB)")
+    print(
+        f"server                 CPU {c['login']:.1f} s login, {c['join']:.1f} s join, {c['hour']:.1f} s the hour; "
+        f"memory {r['rss_mb']:.0f} MB (peak {r['peak_mb']:.0f} MB)"
+    )
     missed = []
     if check:
         t = TARGETS
         for name, ok in (
-            (f"login-storm acks p99 ≤ {t['login_ack_p99_ms']} ms", r["login_ack_p99_ms"] <= t["login_ack_p99_ms"]),
+            (
+                f"login-storm acks p99 ≤ {t['login_ack_p99_ms']} ms",
+                r["login_ack_p99_ms"] <= t["login_ack_p99_ms"],
+            ),
             (f"join storm ≤ {t['join_storm_s']} s", r["join_storm_s"] <= t["join_storm_s"]),
-            (f"≤ {t['storm_kb']} KB to one hall through the storm", r["storm_json_kb"] <= t["storm_kb"]),
+            (
+                f"≤ {t['storm_kb']} KB to one hall through the storm",
+                r["storm_json_kb"] <= t["storm_kb"],
+            ),
             (f"floor change p99 ≤ {t['floor_p99_ms']} ms", r["floor_p99_ms"] <= t["floor_p99_ms"]),
             ("every floor change reaches every hall", r["floor_delivered"] == 1),
-            ("resume after 10 changes < 1/4 of a snapshot", r["resumed"] and r["resume_ratio"] < t["resume_ratio"]),
+            (
+                "resume after 10 changes < 1/4 of a snapshot",
+                r["resumed"] and r["resume_ratio"] < t["resume_ratio"],
+            ),
         ):
             print(f"  target {'met   ' if ok else 'MISSED'} {name}")
             if not ok:
@@ -512,8 +575,10 @@ def report(r: dict[str, Any], check: bool) -> list[str]:
 
 
 async def main(small: bool) -> None:
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          "server: one process, SQLite, production argon2 cost; halls in separate client processes")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        "server: one process, SQLite, production argon2 cost; halls in separate client processes"
+    )
     sizes = [(20, 2)] if small else [(240, 4), (500, 6)]
     missed: list[str] = []
     for halls, processes in sizes:

@@ -10,7 +10,6 @@ import json
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -35,18 +34,24 @@ class Hall(Client):
         self.floor: dict[int, asyncio.Event] = {}
 
     async def _on_push(self, event: str, data: Any = None) -> None:
-        self.received += len(json.dumps([event, data], ensure_ascii=False, separators=(",", ":")).encode()) + 2
+        self.received += (
+            len(json.dumps([event, data], ensure_ascii=False, separators=(",", ":")).encode()) + 2
+        )
         if event == "floor:state":
             self.floor.setdefault(data["seq"], asyncio.Event()).set()
 
     async def call(self, event: str, data: Any = None, timeout: float = 60) -> dict[str, Any]:
         ack = await super().call(event, data, timeout)
-        self.received += len(json.dumps([ack], ensure_ascii=False, separators=(",", ":")).encode()) + 3
+        self.received += (
+            len(json.dumps([ack], ensure_ascii=False, separators=(",", ":")).encode()) + 3
+        )
         return ack
 
 
 @pytest.fixture(scope="module")
-async def province(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[Live, list[str]]]:
+async def province(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[tuple[Live, list[str]]]:
     """A server whose passwords cost what they cost in production, and 240 points."""
     production = Settings(_env_file=None)  # type: ignore[call-arg]
     settings = make_settings(
@@ -55,20 +60,29 @@ async def province(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tu
         argon2_memory_kib=production.argon2_memory_kib,
     )
     async with running(settings) as live:
-        pw = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+        pw = PasswordHasher(
+            time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib
+        )
         digest = pw.hash(PASSWORD)
         names = [f"xa{i:03d}_{RUN_TAG}" for i in range(HALLS)]
         with live.db():
             await User.bulk_create(
                 [
-                    User(username=n, full_name=f"Điểm cầu xã Phước Hòa {n[2:5]}", password_hash=digest, is_point=True)
+                    User(
+                        username=n,
+                        full_name=f"Điểm cầu xã Phước Hòa {n[2:5]}",
+                        password_hash=digest,
+                        is_point=True,
+                    )
                     for n in names
                 ]
             )
         yield live, names
 
 
-async def test_240_halls_join_at_once_and_follow_the_floor(province: tuple[Live, list[str]]) -> None:
+async def test_240_halls_join_at_once_and_follow_the_floor(
+    province: tuple[Live, list[str]],
+) -> None:
     live, names = province
     sec = await live.person("thuky", organizer=True)
     chair = await live.person("chutich")
@@ -88,8 +102,12 @@ async def test_240_halls_join_at_once_and_follow_the_floor(province: tuple[Live,
         },
     )
     mid = m["id"]
-    await sc.ok("participant:add", {"meeting_id": mid, "role": "point", "user_ids": [u.id for u in users]})
-    await sc.ok("participant:add", {"meeting_id": mid, "role": "delegate", "user_ids": [speaker.id]})
+    await sc.ok(
+        "participant:add", {"meeting_id": mid, "role": "point", "user_ids": [u.id for u in users]}
+    )
+    await sc.ok(
+        "participant:add", {"meeting_id": mid, "role": "delegate", "user_ids": [speaker.id]}
+    )
     await sc.ok("meeting:publish", {"meeting_id": mid})
     await sc.ok("meeting:start", {"meeting_id": mid})
 
@@ -142,7 +160,10 @@ async def test_a_login_storm_leaves_other_users_acks_fast(province: tuple[Live, 
     async with live.http() as http:
         t0 = time.perf_counter()
         answers = await asyncio.gather(
-            *(http.post("/api/login", json={"username": n, "password": PASSWORD}) for n in names[:60])
+            *(
+                http.post("/api/login", json={"username": n, "password": PASSWORD})
+                for n in names[:60]
+            )
         )
         storm_s = time.perf_counter() - t0
     storming = False
@@ -150,7 +171,9 @@ async def test_a_login_storm_leaves_other_users_acks_fast(province: tuple[Live, 
     assert all(r.status_code == 200 for r in answers)
     acks.sort()
     p99 = acks[min(len(acks) - 1, int(0.99 * len(acks)))]
-    print(f"60 logins in {storm_s:.1f} s; user:me p50 {acks[len(acks) // 2] * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
+    print(
+        f"60 logins in {storm_s:.1f} s; user:me p50 {acks[len(acks) // 2] * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+    )
     assert len(acks) >= 10
     assert p99 < 1.0, f"acks froze during the login storm: p99 {p99:.2f} s"
 
