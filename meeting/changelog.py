@@ -11,8 +11,9 @@ the seq it carries and its audience (everyone / staff / one user). A caller that
   one already applied does no harm.
 
 The log keeps the last LOG_BOUND seqs of a meeting. When it no longer holds every change after
-`since_seq`, or the caller missed more than RESUME_MAX changes (the snapshot is then smaller),
-or the caller's own role changed meanwhile, the answer is the snapshot (`resumed: false`).
+`since_seq`, or the caller missed more than RESUME_MAX changes, or what it missed weighs more
+than the snapshot, or the caller's own role changed meanwhile, the answer is the snapshot
+(`resumed: false`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tortoise.expressions import Q
 
 from meeting.errors import invalid
 from meeting.hub import Context, meeting_room, staff_room
+from meeting.jsonable import jsonable
 from meeting.models import Audience, Change
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 LOG_BOUND = 2000  # seqs kept per meeting (a long meeting has a few hundred)
 PRUNE_EVERY = 100  # prune when seq crosses a multiple of this
 RESUME_MAX = 300  # more missed changes than this: the snapshot is the cheaper answer
+WEIGH_ABOVE = 32_000  # bytes of missed changes above which the snapshot is weighed against them
 
 
 def _audiences(meeting_id: int, rooms: Iterable[str]) -> list[tuple[Audience, int | None]]:
@@ -118,7 +121,10 @@ async def changes_since(ctx: Context, since_seq: int) -> list[dict[str, Any]] | 
     )
     if any(event == ROLE_CHANGED for event, _ in rows):
         return None  # the caller's role changed: what it may see changed with it
-    return [{"event": event, "data": json.loads(payload)} for event, payload in rows]
+    return [
+        {"event": event, "data": json.loads(payload), "size": len(payload)}
+        for event, payload in rows
+    ]
 
 
 async def resume_or_snapshot(ctx: Context, since_seq: int | None) -> dict[str, Any]:
@@ -128,8 +134,15 @@ async def resume_or_snapshot(ctx: Context, since_seq: int | None) -> dict[str, A
 
     m = ctx.meeting
     assert m is not None
+    snap: dict[str, Any] | None = None
     if since_seq is not None:
         changes = await changes_since(ctx, since_seq)
+        size = sum(c.pop("size") for c in changes or [])
+        if changes is not None and size > WEIGH_ABOVE:
+            # The meeting changed a lot (big drafts, many pages): answer whichever is smaller.
+            snap = await ctx.server.hub.snapshot(ctx)
+            if len(json.dumps(jsonable(snap), ensure_ascii=False)) < size:
+                changes = None
         if changes is not None:
             answer: dict[str, Any] = {
                 "meeting_id": m.id,
@@ -140,7 +153,7 @@ async def resume_or_snapshot(ctx: Context, since_seq: int | None) -> dict[str, A
             for name in LIVE_PARTS:
                 answer[name] = await SNAPSHOT_PARTS[name](ctx, m)
             return answer
-    snap = await ctx.server.hub.snapshot(ctx)
+    snap = snap or await ctx.server.hub.snapshot(ctx)
     if since_seq is not None:
         snap["resumed"] = False
     return snap

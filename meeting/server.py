@@ -27,6 +27,7 @@ from meeting.hub import Hub
 from meeting.identity import Identity
 from meeting.jsonable import WireJson, set_zone
 from meeting.notify import Notifier
+from meeting.outbox import OutboxServer
 
 log = logging.getLogger("hop.server")
 
@@ -54,7 +55,7 @@ class Server:
         if settings.redis_url:
             # Every push goes through Redis, so sockets on any process receive it.
             manager = socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
-        self.sio = socketio.AsyncServer(
+        self.sio = OutboxServer(
             async_mode="asgi",
             client_manager=manager,
             transports=["polling", "websocket"],

@@ -350,8 +350,10 @@ async def test_resume_from_every_seq_gives_the_fresh_snapshot_per_role(
         for seq, state in sorted(states.items()):
             answer = await client.ok("meeting:join", {"meeting_id": run.mid, "since_seq": seq})
             if not answer.get("resumed"):
-                assert answer["resumed"] is False and answer["seq"] == fresh["seq"]
-                problems.append(f"{name} from seq {seq}: snapshot instead of a resume")
+                # Allowed when what was missed weighs more than the snapshot (early seqs).
+                assert answer.pop("resumed") is False and answer["seq"] == fresh["seq"]
+                if answer != fresh:
+                    problems.append(f"{name} from seq {seq}: a snapshot unlike a fresh one")
                 continue
             resumed += 1
             model = copy.deepcopy(state)
