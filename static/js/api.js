@@ -162,11 +162,12 @@ function takeLiveParts(state, answer) {
 }
 
 /**
- * Join a meeting and keep its live state: snapshot + pushes, re-joined on a seq gap or a
- * reconnect. live.state() is the current state (null until joined); live.ready is a Promise
- * of the first snapshot; live.onState(fn) / live.on(event, fn) subscribe; live.close() leaves.
+ * Join a meeting and keep its live state: snapshot + pushes, resumed on a seq gap or a
+ * reconnect, joined again when the user's own role changes (pass { userId }). live.state()
+ * is the current state (null until joined); live.ready is a Promise of the first snapshot;
+ * live.onState(fn) / live.on(event, fn) subscribe; live.close() leaves.
  */
-export function liveMeeting(meetingId) {
+export function liveMeeting(meetingId, { userId = null } = {}) {
   let state = null;
   let closed = false;
   let joining = null;
@@ -243,9 +244,14 @@ export function liveMeeting(meetingId) {
         return;
       }
       const wasLive = state.status === "in_progress";
+      const myRole = state.my_role;
       apply(event, data);
       if (!wasLive && state.status === "in_progress") {
         // The meeting started while open here: joining a live meeting checks the user in.
+        join().catch((e) => console.error("rejoin failed", e));
+      } else if (event === "participants:updated"
+        && data.participants.some((p) => p.user_id === userId && p.role !== myRole)) {
+        // My own role changed: what I may see changed with it; the server answers a snapshot.
         join().catch((e) => console.error("rejoin failed", e));
       }
     } else {

@@ -205,7 +205,7 @@ async function main() {
     return;
   }
   const me = await call("user:me").catch(() => null);
-  live = liveMeeting(meetingId);
+  live = liveMeeting(meetingId, { userId: me ? me.id ?? me.user?.id : null });
   live.onState((s) => {
     if (me) s.me_id = me.id ?? me.user?.id;
     render(s);

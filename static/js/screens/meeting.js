@@ -15,7 +15,7 @@ import { renderSummary } from "../parts/summary.js";
 
 export function mount(el, { user, params, navigate }) {
   const meetingId = params.meetingId;
-  const live = liveMeeting(meetingId);
+  const live = liveMeeting(meetingId, { userId: user?.id });
   const lastTab = sessionStorage.getItem(`tab:${meetingId}`);
 
   const head = h("div.meeting-head");
