@@ -83,16 +83,20 @@ class Meter:
     def __init__(self) -> None:
         self.json = 0
         self.deflated = 0
+        self.by_event: dict[str, int] = {}
         self._z = zlib.compressobj(6, zlib.DEFLATED, -12, 5)
 
-    def add(self, frame: bytes) -> None:
+    def add(self, frame: bytes, event: str = "ack") -> None:
         self.json += len(frame)
+        self.by_event[event] = self.by_event.get(event, 0) + len(frame)
         out = self._z.compress(frame) + self._z.flush(zlib.Z_SYNC_FLUSH)
         n = len(out) - 4
         self.deflated += n + (2 if n < 126 else 4)
 
-    def take(self) -> tuple[int, int]:
-        return self.json, self.deflated
+    def take(self) -> tuple[int, int, dict[str, int]]:
+        out = self.json, self.deflated, self.by_event
+        self.json, self.deflated, self.by_event = 0, 0, {}
+        return out
 
 
 # --- the halls, in client processes ----------------------------------------------------------
@@ -129,7 +133,7 @@ async def _hall_worker(conn: Any, url: str, names: list[str], meter_first: bool)
 
         async def on_any(event: str, data: Any = None) -> None:
             if h.meter is not None:
-                h.meter.add(wire(event, data))
+                h.meter.add(wire(event, data), event)
             if isinstance(data, dict) and isinstance(data.get("seq"), int):
                 h.seq = max(h.seq, data["seq"])
                 if event == "floor:state":
@@ -176,7 +180,7 @@ async def _hall_worker(conn: Any, url: str, names: list[str], meter_first: bool)
                 conn.send(True)
             elif cmd == "meter":  # bytes the first hall received since the last reading
                 m = halls[0].meter
-                conn.send(m.take() if m else (0, 0))
+                conn.send(m.take() if m else (0, 0, {}))
             elif cmd == "floor":
                 conn.send([h.floor for h in halls])
             elif cmd == "drop":  # the first hall's link drops
@@ -188,11 +192,11 @@ async def _hall_worker(conn: Any, url: str, names: list[str], meter_first: bool)
                 h.meter = Meter()
                 await connect(h)
                 answer = await call(h, "meeting:join", {"meeting_id": arg, "since_seq": h.seq})
-                resumed = h.meter.take()
-                h.meter = Meter()
+                resumed = h.meter.take()[:2]
                 await call(h, "meeting:get", {"meeting_id": arg})
+                snapshot = h.meter.take()[:2]
                 conn.send(
-                    (answer.get("resumed"), len(answer.get("changes", [])), resumed, h.meter.take())
+                    (answer.get("resumed"), len(answer.get("changes", [])), resumed, snapshot)
                 )
             elif cmd == "close":
                 await asyncio.gather(*(h.sio.disconnect() for h in halls if h.sio))
@@ -436,9 +440,8 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
         out["join_storm_s"] = max(e for _, e in spans) - min(s for s, _ in spans)
         # Every push of the storm has been sent: the last check-in's change is in every ack.
         await sec.ok("meeting:get", {"meeting_id": mid})
-        out["storm_json_kb"], out["storm_wire_kb"] = (
-            b / 1000 for b in await workers.first("meter")
-        )
+        j, w, out["storm_by_event"] = await workers.first("meter")
+        out["storm_json_kb"], out["storm_wire_kb"] = j / 1000, w / 1000
         cpu_join = proc.cpu()
 
         # --- an hour of a scripted meeting --------------------------------------------------
@@ -477,7 +480,8 @@ async def run_size(halls: int, processes: int, small: bool) -> dict[str, Any]:
                 await workers.all("vote", (poll["poll_id"], 0))
                 await chair.ok("poll:close", {"poll_id": poll["poll_id"]})
         await sec.ok("meeting:get", {"meeting_id": mid})
-        out["hour_json_kb"], out["hour_wire_kb"] = (b / 1000 for b in await workers.first("meter"))
+        j, w, out["hour_by_event"] = await workers.first("meter")
+        out["hour_json_kb"], out["hour_wire_kb"] = j / 1000, w / 1000
         arrivals = [f for chunk in await workers.all("floor") for f in chunk]
         lat = [
             (hall[seq] - t) * 1000
@@ -535,6 +539,9 @@ def report(r: dict[str, Any], check: bool) -> list[str]:
         f"one hall, the hour     {r['hour_json_kb']:6.1f} KB JSON, {r['hour_wire_kb']:6.1f} KB on the wire "
         "(5 items, 20 floor changes + 10 requests, 3 votes by every hall, 30 pages)"
     )
+    for phase in ("storm", "hour"):
+        top = sorted(r[f"{phase}_by_event"].items(), key=lambda kv: -kv[1])[:6]
+        print(f"  {phase}, by event: " + ", ".join(f"{e} {b / 1000:.1f} KB" for e, b in top))
     print(
         f"floor change → halls   p50 {r['floor_p50_ms']:.0f} ms, p99 {r['floor_p99_ms']:.0f} ms "
         f"({r['floor_changes']} changes, {r['floor_delivered']:.0%} delivered)"
