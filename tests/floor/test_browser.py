@@ -16,9 +16,7 @@ TAB = "Phát biểu & biểu quyết"
 async def test_request_grant_countdown(clients: Live, browsers: Browsers) -> None:  # noqa: F811
     m = await meeting_with(clients, start=True, delegates=1, title=unique("Họp điều hành"))
     mid = m["meeting_id"]
-    item = await m["secretary_client"].ok(
-        "agenda:add", {"meeting_id": mid, "title": "Kế hoạch đầu tư công"}
-    )
+    item = await m["secretary_client"].ok("agenda:add", {"meeting_id": mid, "title": "Kế hoạch đầu tư công"})
     chair_c = await clients.client(m["chair"])
     await chair_c.ok("agenda:activate", {"item_id": item["id"]})
 
@@ -36,9 +34,7 @@ async def test_request_grant_countdown(clients: Live, browsers: Browsers) -> Non
     await expect(row).to_contain_text(m["delegates"][0].user.full_name)
     await expect(chair.locator(".floor-active-item")).to_have_text("Kế hoạch đầu tư công")
     await row.get_by_role("button", name="Cho phát biểu").click()
-    await expect(chair.get_by_test_id("console-speaker")).to_contain_text(
-        m["delegates"][0].user.full_name
-    )
+    await expect(chair.get_by_test_id("console-speaker")).to_contain_text(m["delegates"][0].user.full_name)
 
     speaking = delegate.get_by_test_id("speaking")
     await expect(speaking).to_contain_text("Đang phát biểu")
@@ -80,22 +76,15 @@ async def test_vote_card_and_conclusion_editor(clients: Live, browsers: Browsers
     secretary = await browsers.login(m["secretary"].user.username)
     await secretary.goto(f"{clients.url}/#/meetings/{mid}")
     await secretary.get_by_role("tab", name="Kết luận & biên bản").click()
-    await secretary.locator(f"textarea[data-conclusion='{item['id']}']").fill(
-        "Thống nhất thông qua quy hoạch"
-    )
+    await secretary.locator(f"textarea[data-conclusion='{item['id']}']").fill("Thống nhất thông qua quy hoạch")
     await secretary.locator("textarea[data-conclusion='overall']").fill("Giao các sở triển khai")
     await expect(secretary.get_by_text("Đã lưu")).to_have_count(2)  # saved as they type
     snap = await chair_c.ok("meeting:get", {"meeting_id": mid})
-    assert {c["text"] for c in snap["conclusions"]} == {
-        "Thống nhất thông qua quy hoạch",
-        "Giao các sở triển khai",
-    }
+    assert {c["text"] for c in snap["conclusions"]} == {"Thống nhất thông qua quy hoạch", "Giao các sở triển khai"}
     await secretary.get_by_test_id("publish").click()
     await expect(secretary.get_by_test_id("notice-link")).to_be_visible()
     await expect(delegate.get_by_role("tab", name="Kết luận & biên bản")).to_be_visible()
     await delegate.get_by_role("tab", name="Kết luận & biên bản").click()
     await expect(delegate.get_by_test_id("notice-link")).to_be_visible()
-    await expect(delegate.get_by_test_id("minutes-link")).to_have_attribute(
-        "href", f"/api/meetings/{mid}/minutes.pdf"
-    )
+    await expect(delegate.get_by_test_id("minutes-link")).to_have_attribute("href", f"/api/meetings/{mid}/minutes.pdf")
     await shot(secretary, "conclusions-secretary")
