@@ -4,7 +4,8 @@ When 240 halls join within seconds, or all vote within seconds, pushing each che
 ballot as its own change would send every socket 240 pushes. Instead such an action writes its
 row in its own transaction (no push, no `seq`) and hands the coalescer what changed; everything
 handed in for the same key (a meeting's check-ins, one poll's ballots) within WINDOW_S of the
-first is pushed as ONE change: one `seq`, one push per socket. The action's ack waits for that
+first (WINDOW_S, or the window the caller names) is pushed as ONE change: one `seq`, one push
+per socket. The action's ack waits for that
 change, so a client that gets its ack has also been sent the push. Each process coalesces its
 own actions; the change itself goes through the hub like any other (the meeting's row lock, the
 change log, Redis fan-out).
@@ -42,20 +43,26 @@ class Coalescer:
         self._open: dict[Hashable, _Batch] = {}
 
     def add(
-        self, key: Hashable, meeting_id: int, user: User, item: Any, push: Push
+        self,
+        key: Hashable,
+        meeting_id: int,
+        user: User,
+        item: Any,
+        push: Push,
+        window_s: float = WINDOW_S,
     ) -> asyncio.Future[int]:
         """Hand in a committed change for the next push under `key`; the future gives the seq
         of the change that pushed it."""
         batch = self._open.get(key)
         if batch is None:
             batch = self._open[key] = _Batch(meeting_id, user, push)
-            self.server.spawn(self._flush(key, batch), f"coalesce:{key}")
+            self.server.spawn(self._flush(key, batch, window_s), f"coalesce:{key}")
         batch.items.add(item)
         return batch.done
 
-    async def _flush(self, key: Hashable, batch: _Batch) -> None:
+    async def _flush(self, key: Hashable, batch: _Batch, window_s: float) -> None:
         try:
-            await asyncio.sleep(WINDOW_S)
+            await asyncio.sleep(window_s)
             self._open.pop(key, None)
             ctx = Context(server=self.server, user=batch.user)
             ctx.meeting = await Meeting.get(id=batch.meeting_id)

@@ -59,6 +59,9 @@ async def _the_poll(ctx: Context, poll_id: int) -> Poll:
     return poll
 
 
+BALLOT_WINDOW_S = 0.2
+
+
 async def _push(ctx: Context, poll: Poll) -> dict[str, Any]:
     public = await poll_view(poll, staff=False)
     staff = await poll_view(poll, staff=True) if poll.status == "open" else None
@@ -161,12 +164,14 @@ async def vote(ctx: Context, p: PollVote) -> dict[str, Any]:
         await _push(flush, await Poll.get(id=poll.id))
 
     # Ballots cast together (every hall at once) are pushed as one change (meeting/coalesce.py);
-    # the ack waits for it.
+    # the ack waits for it. A vote lasts a minute, so its window is wider than a check-in's:
+    # 240 halls voting cost a few pushes, not hundreds.
     assert ctx.meeting is not None
     mid = ctx.meeting.id
 
     async def pushed() -> None:
-        await ctx.server.coalescer.add(("poll", poll.id), mid, ctx.user, ctx.user.id, push_votes)
+        key = ("poll", poll.id)
+        await ctx.server.coalescer.add(key, mid, ctx.user, ctx.user.id, push_votes, BALLOT_WINDOW_S)
 
     ctx.after_commit(pushed)
     return {"poll_id": poll.id, "voted": True, "option": p.option}
