@@ -18,8 +18,9 @@ Printed, for each size:
 - resume after 10 changes against a fresh snapshot, in bytes;
 - server CPU seconds and peak memory.
 
-    python bench/fanout.py            # 240 halls, then a 500 sweep
-    python bench/fanout.py --small    # the CI size (20 halls)
+    python bench/fanout.py              # 240 halls, then a 500 sweep
+    python bench/fanout.py --halls 240  # one size
+    python bench/fanout.py --small      # the CI size (20 halls)
 """
 
 from __future__ import annotations
@@ -581,12 +582,14 @@ def report(r: dict[str, Any], check: bool) -> list[str]:
     return missed
 
 
-async def main(small: bool) -> None:
+async def main(small: bool, only: list[int]) -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         "server: one process, SQLite, production argon2 cost; halls in separate client processes"
     )
     sizes = [(20, 2)] if small else [(240, 4), (500, 6)]
+    if only:
+        sizes = [(n, p) for n, p in sizes if n in only] or [(n, 4) for n in only]
     missed: list[str] = []
     for halls, processes in sizes:
         r = await run_size(halls, processes, small)
@@ -600,4 +603,6 @@ async def main(small: bool) -> None:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--small", action="store_true", help="the CI size")
-    asyncio.run(main(ap.parse_args().small))
+    ap.add_argument("--halls", type=int, action="append", default=[], help="only this size")
+    args = ap.parse_args()
+    asyncio.run(main(args.small, args.halls))
