@@ -7,6 +7,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from meeting.config import Settings
 from meeting.hub import Context, snapshot_part
@@ -199,17 +200,21 @@ async def _snapshot_meeting(ctx: Context, meeting: Meeting) -> dict[str, Any]:
 # database for each was most of the storm's work. Keyed by seq, it is right on every process:
 # each change of a row is pushed with a later seq (check-ins that are committed but not yet
 # pushed reach the joining socket with that push, which it then applies).
-_LIST_CACHE: OrderedDict[tuple[int, int, bool], dict[str, Any]] = OrderedDict()
+# One cache per server (a test process may run several, each on its own database).
+_LIST_CACHES: WeakKeyDictionary[Any, OrderedDict[tuple[int, int, bool], dict[str, Any]]] = (
+    WeakKeyDictionary()
+)
 _LIST_CACHE_SIZE = 16
 
 
 @snapshot_part("participants", merge=True)
 async def _snapshot_participants(ctx: Context, meeting: Meeting) -> dict[str, Any]:
+    cache = _LIST_CACHES.setdefault(ctx.server, OrderedDict())
     key = (meeting.id, meeting.seq, ctx.is_staff)
-    found = _LIST_CACHE.get(key)
+    found = cache.get(key)
     if found is None:
         payload = await participants_payload(meeting, ctx.server.settings, staff=ctx.is_staff)
-        found = _LIST_CACHE[key] = jsonable(payload)
-        while len(_LIST_CACHE) > _LIST_CACHE_SIZE:
-            _LIST_CACHE.popitem(last=False)
+        found = cache[key] = jsonable(payload)
+        while len(cache) > _LIST_CACHE_SIZE:
+            cache.popitem(last=False)
     return found
