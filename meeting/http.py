@@ -234,9 +234,7 @@ async def api_users_import(request: Request) -> Response:
         )
     # Hash off the event loop: argon2 is deliberately slow and a province has hundreds of rows.
     passwords = [new_password() for _ in accepted]
-    hashes = await asyncio.gather(
-        *(asyncio.to_thread(server.identity.passwords.hash, pw) for pw in passwords)
-    )
+    hashes = await asyncio.gather(*(server.identity.passwords.hash(pw) for pw in passwords))
     created = []
     async with in_transaction():
         for (_, row), pw, h in zip(accepted, passwords, hashes, strict=True):

@@ -108,15 +108,22 @@ SnapshotPart = Callable[["Context", Meeting], Awaitable[Any]]
 SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
 # Parts whose dict is spread into the snapshot's top level rather than kept under their name.
 MERGED_PARTS: set[str] = set()
+# Parts that are not seq'd state (media: who is on the main stream): a resumed `meeting:join`
+# cannot replay them from the change log, so it carries them whole.
+LIVE_PARTS: set[str] = set()
 
 
-def snapshot_part(name: str, *, merge: bool = False) -> Callable[[SnapshotPart], SnapshotPart]:
+def snapshot_part(
+    name: str, *, merge: bool = False, live: bool = False
+) -> Callable[[SnapshotPart], SnapshotPart]:
     def register(fn: SnapshotPart) -> SnapshotPart:
         if name in SNAPSHOT_PARTS:
             raise RuntimeError(f"snapshot part {name!r} registered twice")
         SNAPSHOT_PARTS[name] = fn
         if merge:
             MERGED_PARTS.add(name)
+        if live:
+            LIVE_PARTS.add(name)
         return fn
 
     return register
@@ -172,6 +179,7 @@ class Push:
     data: dict[str, Any]
     rooms: list[str]
     state: bool  # carries `seq`
+    sealed: bool = False  # data made JSON-ready and stamped with seq (Hub._seal)
 
 
 @dataclass
@@ -360,15 +368,36 @@ class Hub:
                 if ctx.meeting is not None:
                     ctx.meeting = await Meeting.select_for_update().get(id=ctx.meeting.id)
                 result = await fn()
-                if ctx.bump and ctx.meeting is not None:
-                    await Meeting.filter(id=ctx.meeting.id).update(seq=F("seq") + 1)
-                    ctx.meeting.seq += 1
+                if ctx.meeting is not None:
+                    if ctx.bump:
+                        await Meeting.filter(id=ctx.meeting.id).update(seq=F("seq") + 1)
+                        ctx.meeting.seq += 1
+                    logged = self._seal(ctx)
+                    if logged:
+                        from meeting.changelog import record
+
+                        await record(ctx.meeting.id, ctx.meeting.seq, ctx.bump, logged)
         except Exception:
             for keep in ctx.after_failure:
                 await keep()
             raise
         await self.after_commit(ctx)
         return result
+
+    def _seal(self, ctx: Context) -> list[Push]:
+        """Make each push JSON-ready once, stamping the meeting's pushes with its seq; return
+        those that go to the change log (the pushes about this meeting's state)."""
+        assert ctx.meeting is not None
+        logged = []
+        for push in ctx.pushes:
+            if push.sealed:
+                continue
+            push.data = jsonable(push.data)
+            push.sealed = True
+            if push.state and push.data.get("meeting_id") == ctx.meeting.id:
+                push.data["seq"] = ctx.meeting.seq
+                logged.append(push)
+        return logged
 
     async def enter_meeting(self, ctx: Context, meeting_id: int | None, *, lock: bool) -> None:
         """Load the meeting and the caller's role into ctx. A meeting the caller does not take
@@ -406,11 +435,8 @@ class Hub:
         return ctx
 
     async def after_commit(self, ctx: Context) -> None:
-        seq = ctx.meeting.seq if ctx.meeting is not None else None
         for push in ctx.pushes:
-            data = jsonable(push.data)
-            if push.state and seq is not None and push.data.get("meeting_id") == ctx.meeting.id:  # type: ignore[union-attr]
-                data["seq"] = seq
+            data = push.data if push.sealed else jsonable(push.data)
             for room in push.rooms:
                 await self.server.emit(push.event, data, room)
         for n in ctx.notifications:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import inspect
 import math
+import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -37,6 +38,12 @@ DEVICE_COOKIE = "hop_device"
 
 
 class Passwords:
+    """argon2id off the event loop: argon2-cffi releases the GIL while it hashes, so a bounded
+    pool of threads keeps the loop serving during a login storm, and the bound (one thread per
+    core) caps argon2's memory (64 MiB a hash) and leaves the loop its share of the CPU."""
+
+    _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="argon2")
+
     def __init__(self, settings: Settings) -> None:
         self._hasher = PasswordHasher(
             time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib
@@ -44,12 +51,19 @@ class Passwords:
         # Verified against when the username is unknown, so both paths cost the same.
         self._dummy = self._hasher.hash(secrets.token_hex(8))
 
-    def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+    async def hash(self, password: str) -> str:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, self._hasher.hash, password
+        )
 
-    def verify(self, password_hash: str | None, password: str) -> bool:
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, self._verify, password_hash or self._dummy, password
+        )
+
+    def _verify(self, password_hash: str, password: str) -> bool:
         try:
-            return self._hasher.verify(password_hash or self._dummy, password)
+            return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 
@@ -101,7 +115,7 @@ class Identity:
             except ActionError:
                 await attempt.delete()
                 raise
-        ok = self.passwords.verify(user.password_hash if user else None, password)
+        ok = await self.passwords.verify(user.password_hash if user else None, password)
         if not ok or user is None or not user.is_active:
             # The account's failures older than the window count no more: the table stays small.
             await LoginFailure.filter(username=username, at__lt=since).delete()
@@ -165,9 +179,7 @@ class Identity:
         self._guessing[user.id] = others + 1
         try:
             await self._throttle(user.username, "", since, now, in_flight=others)
-            ok = await asyncio.to_thread(self.passwords.verify, user.password_hash, password)
-            if inspect.isawaitable(ok):  # verify made async (it runs in a thread pool itself)
-                ok = await ok
+            ok = await self.passwords.verify(user.password_hash, password)  # in the hash pool
             return ok is True  # never a truthy non-answer
         except BaseException:
             await self.guess_done(user.id)
@@ -254,7 +266,7 @@ class Identity:
         return await User.create(
             username=username,
             full_name=full_name,
-            password_hash=self.passwords.hash(password),
+            password_hash=await self.passwords.hash(password),
             unit_id=unit_id,
             title=title,
             email=email,

@@ -366,3 +366,30 @@ class Conclusion(Model):
     class Meta:
         table = "conclusion"
         unique_together = (("meeting", "agenda_item"),)
+
+
+class Audience(StrEnum):
+    ALL = "all"  # everyone who joined the meeting
+    STAFF = "staff"  # its chair and secretaries
+    USER = "user"  # one user (Change.user_id)
+
+
+class Change(Model):
+    """The meeting's change log (PROTOCOL v2 §3.4, resume): every push about its state, with
+    the seq it carried and who received it, so that `meeting:join {since_seq}` hands a caller
+    exactly what it missed, from any process and after a restart. Bounded (meeting/changelog.py)."""
+
+    id = fields.BigIntField(primary_key=True)
+    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
+        "core.Meeting", related_name="changes", on_delete=fields.CASCADE
+    )
+    seq = fields.IntField()
+    bumped = fields.BooleanField()  # raised seq (False: carried the current seq, staff/user)
+    event = fields.CharField(max_length=60)
+    payload = fields.TextField()  # the push as sent, JSON
+    audience = fields.CharEnumField(Audience, max_length=10)
+    user_id = fields.IntField(null=True)
+
+    class Meta:
+        table = "change"
+        indexes = (("meeting_id", "seq"),)

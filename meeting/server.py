@@ -18,6 +18,7 @@ from tortoise.context import TortoiseContext, _current_context
 from tortoise.exceptions import ConfigurationError
 
 from meeting.clock import Clock
+from meeting.coalesce import Coalescer
 from meeting.config import Settings
 from meeting.db import CORE_APPS, migrate_database, secure_data_dir, tortoise_config
 from meeting.demo import seed_if_empty
@@ -26,8 +27,9 @@ from meeting.fanout import Fanout, fanout_service
 from meeting.http import SameOrigin, action_error_handler
 from meeting.hub import Hub
 from meeting.identity import Identity
-from meeting.jsonable import set_zone
+from meeting.jsonable import WireJson, set_zone
 from meeting.notify import Notifier
+from meeting.outbox import OutboxServer
 
 log = logging.getLogger("hop.server")
 
@@ -55,15 +57,17 @@ class Server:
         if settings.redis_url:
             # Every push goes through Redis, so sockets on any process receive it.
             manager = socketio.AsyncRedisManager(settings.redis_url, channel=settings.redis_channel)
-        self.sio = socketio.AsyncServer(
+        self.sio = OutboxServer(
             async_mode="asgi",
             client_manager=manager,
             transports=["polling", "websocket"],
             max_http_buffer_size=2_000_000,
+            json=WireJson,
         )
         self.hub = Hub(self)
         self.notifier = Notifier(self)
         self.fanout = Fanout(self)
+        self.coalescer = Coalescer(self)
         self.fanout_ready = asyncio.Event()
         self.routes: list[BaseRoute] = []
         self.services: list[Service] = [fanout_service]

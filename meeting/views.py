@@ -3,10 +3,15 @@ One function per shape, used by actions, pushes and snapshot alike."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from meeting.config import Settings
 from meeting.hub import Context, snapshot_part
+from meeting.jsonable import jsonable
 from meeting.models import VOTERS, AgendaItem, ItemStatus, Meeting, Participant, Response, User
 
 
@@ -46,9 +51,25 @@ async def agenda_items(meeting: Meeting) -> list[dict[str, Any]]:
     return [item_view(i, names) for i in items]
 
 
-def participant_view(p: Participant) -> dict[str, Any]:
+# What a participant row holds for everyone; staff also get who/when details (username, unit,
+# invited_at, responded_at) that only their screens show (API page, "What non-staff receive").
+PUBLIC_PARTICIPANT_FIELDS = (
+    "user_id",
+    "full_name",
+    "title",
+    "point",
+    "role",
+    "response",
+    "note",
+    "substitute_for",
+    "present",
+    "checked_in_at",
+)
+
+
+def participant_view(p: Participant, *, staff: bool = True) -> dict[str, Any]:
     u = p.user
-    return {
+    row = {
         "user_id": p.user_id,  # type: ignore[attr-defined]
         "username": u.username,
         "full_name": u.full_name,
@@ -64,9 +85,12 @@ def participant_view(p: Participant) -> dict[str, Any]:
         "present": p.present,
         "checked_in_at": p.checked_in_at,
     }
+    return row if staff else {k: row[k] for k in PUBLIC_PARTICIPANT_FIELDS}
 
 
-def summary(parts: list[Participant], settings: Settings) -> dict[str, Any]:
+def summary(parts: list[Any], settings: Settings) -> dict[str, Any]:
+    """Counts over the meeting's rows (Participant objects, or anything with role, response
+    and present)."""
     counts = {r.value: 0 for r in Response}
     for p in parts:
         counts[p.response] += 1
@@ -84,24 +108,81 @@ def summary(parts: list[Participant], settings: Settings) -> dict[str, Any]:
     }
 
 
-async def participants_payload(meeting: Meeting, settings: Settings) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Seat:
+    role: str
+    response: str
+    present: bool
+
+
+async def meeting_summary(meeting: Meeting, settings: Settings) -> dict[str, Any]:
+    """The summary alone, from three columns: a delta push needs it, not the whole list."""
+    rows = await Participant.filter(meeting=meeting).values_list("role", "response", "present")
+    return summary([_Seat(*r) for r in rows], settings)
+
+
+async def participants_payload(
+    meeting: Meeting, settings: Settings, *, staff: bool = True
+) -> dict[str, Any]:
     parts = await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
     return {
-        "participants": [participant_view(p) for p in parts],
+        "participants": [participant_view(p, staff=staff) for p in parts],
         "summary": summary(parts, settings),
     }
 
 
-async def push_participants(ctx: Context) -> dict[str, Any]:
-    """Push `participants:updated` — and the polls whose eligible count follows attendance —
-    as part of the current change. Returns the payload (actions answer with it)."""
+async def participants_delta(
+    meeting: Meeting,
+    settings: Settings,
+    changed: Iterable[int],
+    removed: Iterable[int] = (),
+    *,
+    staff: bool = True,
+) -> dict[str, Any]:
+    """`participants:updated` (PROTOCOL v2): the rows of `changed` users, whole; `removed`
+    user ids; the summary. A client upserts the rows by user_id."""
+    ids = set(changed)
+    rows = (
+        await Participant.filter(meeting=meeting, user_id__in=ids)
+        .select_related("user")
+        .order_by("id")
+        .all()
+        if ids
+        else []
+    )
+    return {
+        "participants": [participant_view(p, staff=staff) for p in rows],
+        "removed": sorted(set(removed) - ids),
+        "summary": await meeting_summary(meeting, settings),
+        "view": "staff" if staff else "public",
+    }
+
+
+async def push_participants(
+    ctx: Context, changed: Iterable[int] = (), removed: Iterable[int] = ()
+) -> dict[str, Any]:
+    """Push `participants:updated` with what changed — and the polls whose eligible count
+    follows attendance — as part of the current change. Returns the payload (actions answer
+    with it)."""
     from meeting.floor_views import push_live_polls  # polls sit on top of participants
 
     assert ctx.meeting is not None
-    payload = await participants_payload(ctx.meeting, ctx.server.settings)
-    ctx.push("participants:updated", payload)
+    changed = set(changed)
+    payload = await participants_delta(ctx.meeting, ctx.server.settings, changed, removed)
+    public = {
+        **payload,
+        "participants": [
+            {k: row[k] for k in PUBLIC_PARTICIPANT_FIELDS} for row in payload["participants"]
+        ],
+        "view": "public",
+    }
+    # Everyone gets the public rows (the change: bumps seq); staff then get the whole rows with
+    # the same seq, as with the staff view of a vote.
+    ctx.push("participants:updated", public)
+    if changed:
+        ctx.push("participants:updated", payload, to="staff")
     await push_live_polls(ctx)
-    return payload
+    return payload if ctx.is_staff else public
 
 
 async def push_meeting(ctx: Context) -> None:
@@ -114,6 +195,26 @@ async def _snapshot_meeting(ctx: Context, meeting: Meeting) -> dict[str, Any]:
     return meeting_view(meeting)
 
 
+# The participant list of a meeting at a seq, as snapshots show it (staff / everyone else):
+# in a join storm 240 snapshots are built at a handful of seqs, and building 240 rows from the
+# database for each was most of the storm's work. Keyed by seq, it is right on every process:
+# each change of a row is pushed with a later seq (check-ins that are committed but not yet
+# pushed reach the joining socket with that push, which it then applies).
+# One cache per server (a test process may run several, each on its own database).
+_LIST_CACHES: WeakKeyDictionary[Any, OrderedDict[tuple[int, int, bool], dict[str, Any]]] = (
+    WeakKeyDictionary()
+)
+_LIST_CACHE_SIZE = 16
+
+
 @snapshot_part("participants", merge=True)
 async def _snapshot_participants(ctx: Context, meeting: Meeting) -> dict[str, Any]:
-    return await participants_payload(meeting, ctx.server.settings)
+    cache = _LIST_CACHES.setdefault(ctx.server, OrderedDict())
+    key = (meeting.id, meeting.seq, ctx.is_staff)
+    found = cache.get(key)
+    if found is None:
+        payload = await participants_payload(meeting, ctx.server.settings, staff=ctx.is_staff)
+        found = cache[key] = jsonable(payload)
+        while len(cache) > _LIST_CACHE_SIZE:
+            cache.popitem(last=False)
+    return found

@@ -80,7 +80,7 @@ async def mute(ctx: Context, p: RtcMute) -> dict[str, Any]:
     return {"meeting_id": m.id, "user_id": p.user_id, "kind": p.kind, "muted": p.muted}
 
 
-@snapshot_part("rtc")
+@snapshot_part("rtc", live=True)
 async def _snapshot_rtc(ctx: Context, meeting: Meeting) -> dict[str, Any]:
     return media_of(ctx.server).snapshot(meeting.id, staff=ctx.is_staff)
 

@@ -26,4 +26,4 @@ async def mark(ctx: Context, p: AttendanceMark) -> dict:
     seat.present = p.present
     seat.checked_in_at = ctx.now if p.present else None
     await seat.save()
-    return await push_participants(ctx)
+    return await push_participants(ctx, [p.user_id])

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
 from meeting.actions.floor import close_floor
 from meeting.actions.polls import close_open_polls
+from meeting.changelog import note_role_change, resume_or_snapshot
 from meeting.errors import conflict, invalid
 from meeting.hub import STAFF, Context, Flag, Payload, action, meeting_room, staff_room
 from meeting.jsonable import iso
@@ -56,6 +57,11 @@ class MeetingId(Payload):
 class MeetingCancel(Payload):
     meeting_id: int
     reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class MeetingJoin(Payload):
+    meeting_id: int
+    since_seq: int | None = Field(default=None, ge=0)
 
 
 class MeetingList(Payload):
@@ -135,6 +141,9 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
     _check_times(fields.get("starts_at", m.starts_at), fields.get("ends_at", m.ends_at))
     if "chair_id" in fields and fields["chair_id"] != m.chair_id:  # type: ignore[attr-defined]
         chair = await _check_chair(fields["chair_id"])
+        former = await Participant.filter(meeting=m, role=Role.CHAIR).values_list(
+            "user_id", flat=True
+        )
         # The former chair stays as a delegate; the new one takes the chair's seat.
         await Participant.filter(meeting=m, role=Role.CHAIR).update(role=Role.DELEGATE)
         seat = await Participant.get_or_none(meeting=m, user=chair)
@@ -143,7 +152,12 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
         else:
             seat.role = Role.CHAIR
             await seat.save()
-        await push_participants(ctx)
+        await push_participants(ctx, [*former, chair.id])
+        await note_role_change(m.id, m.seq + 1, [*former, chair.id])
+        for uid in set(former) - {chair.id}:
+            # No longer staff: their sockets leave the meeting's rooms (staff-only pushes stop)
+            # and their client, seeing its own role change, joins again.
+            ctx.after_commit(lambda uid=uid: ctx.server.fanout.leave_meeting(m.id, uid))
     moved = any(
         key in fields and fields[key] != getattr(m, key)
         for key in ("starts_at", "ends_at", "location")
@@ -275,25 +289,40 @@ async def get(ctx: Context, p: MeetingId) -> dict:
     return await ctx.server.hub.snapshot(ctx)
 
 
-@action("meeting:join", payload=MeetingId, roles=EVERY_ROLE)
-async def join(ctx: Context, p: MeetingId) -> dict:
+async def push_checkins(ctx: Context, user_ids: set[int]) -> None:
+    await push_participants(ctx, user_ids)
+
+
+@action("meeting:join", payload=MeetingJoin, roles=EVERY_ROLE)
+async def join(ctx: Context, p: MeetingJoin) -> dict:
     m, seat = ctx.meeting, ctx.participant
     assert m is not None and seat is not None
-    if m.status == MeetingStatus.IN_PROGRESS and not seat.present:
+    checked_in = m.status == MeetingStatus.IN_PROGRESS and not seat.present
+    if checked_in:
         seat.present = True
         seat.checked_in_at = ctx.now
         await seat.save()
-        await push_participants(ctx)
     if ctx.sid is not None:
         # Joined before the commit, so this socket also gets this action's own pushes.
         await ctx.server.sio.enter_room(ctx.sid, meeting_room(m.id))
         if ctx.is_staff:
             await ctx.server.sio.enter_room(ctx.sid, staff_room(m.id))
-    snap = await ctx.server.hub.snapshot(ctx)
-    # The snapshot already holds this action's change: report the seq it will be pushed with.
-    snap["seq"] = m.seq + (1 if ctx.bump else 0)
+    answer = await resume_or_snapshot(ctx, p.since_seq)
+    if checked_in:
+        # The check-in is pushed with the others of the join storm (meeting/coalesce.py); the
+        # ack waits for that push. When it is the very next change, the answer already holds
+        # it (the push re-applies idempotently), so the answer reports its seq.
+        seen = answer["seq"]
+
+        async def pushed() -> None:
+            key = ("checkin", m.id)
+            seq = await ctx.server.coalescer.add(key, m.id, ctx.user, ctx.user.id, push_checkins)
+            if seq == seen + 1 and not answer.get("resumed"):
+                answer["seq"] = seq
+
+        ctx.after_commit(pushed)
     ctx.signal("meeting.joined", meeting_id=m.id, user_id=ctx.user.id, sid=ctx.sid)
-    return snap
+    return answer
 
 
 @action("meeting:leave", payload=MeetingId, roles=EVERY_ROLE)

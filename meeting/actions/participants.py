@@ -70,12 +70,11 @@ async def add(ctx: Context, p: ParticipantAdd) -> dict:
     for uid in new:
         await Participant.create(meeting=m, user_id=uid, role=p.role, invited_at=ctx.now)
     if new:
-        payload = await push_participants(ctx)
+        await push_participants(ctx, new)
         if m.status in LIVE:
             await ctx.notify(new, "invitation", f"Giấy mời họp: {m.title} — {when_where(m)}")
-    else:
-        payload = await participants_payload(m, ctx.server.settings)
-    return {"added": new, **payload}
+    # The ack (to staff) keeps the whole list: who was invited already is the answer too.
+    return {"added": new, **await participants_payload(m, ctx.server.settings)}
 
 
 @action("participant:remove", payload=ParticipantRemove, roles=STAFF)
@@ -88,7 +87,7 @@ async def remove(ctx: Context, p: ParticipantRemove) -> dict:
     if seat.role == Role.CHAIR:
         raise conflict("Không thể bỏ người chủ trì; hãy đổi chủ trì trước")
     await seat.delete()
-    payload = await push_participants(ctx)
+    payload = await push_participants(ctx, removed=[p.user_id])
     # Their sockets, on whichever process, stop receiving the meeting's pushes.
     ctx.after_commit(lambda: ctx.server.fanout.leave_meeting(m.id, p.user_id))
     if m.status in LIVE:
@@ -123,11 +122,11 @@ async def respond(ctx: Context, p: InvitationRespond) -> dict:
             "Chỉ cử người thay khi chọn 'cử người dự thay'", substitute_id="only with delegated"
         )
     # Changing one's mind withdraws the deputy named before (unless it is the same deputy).
-    await (
-        Participant.filter(meeting=m, substitute_for=ctx.user)
-        .exclude(user_id=p.substitute_id)
-        .delete()
+    withdrawn = Participant.filter(meeting=m, substitute_for=ctx.user).exclude(
+        user_id=p.substitute_id
     )
+    gone = await withdrawn.values_list("user_id", flat=True)
+    await withdrawn.delete()
     seat.response = p.response
     seat.note = p.note
     seat.responded_at = ctx.now
@@ -151,4 +150,5 @@ async def respond(ctx: Context, p: InvitationRespond) -> dict:
             "invitation",
             f"{ctx.user.full_name} cử bạn dự họp thay: {m.title} — {when_where(m)}",
         )
-    return await push_participants(ctx)
+    changed = [ctx.user.id] + ([p.substitute_id] if p.substitute_id is not None else [])
+    return await push_participants(ctx, changed, removed=gone)

@@ -60,6 +60,9 @@ async def _the_poll(ctx: Context, poll_id: int) -> Poll:
     return poll
 
 
+BALLOT_WINDOW_S = 0.2
+
+
 async def _push(ctx: Context, poll: Poll) -> dict[str, Any]:
     public = await poll_view(poll, staff=False)
     staff = await poll_view(poll, staff=True) if poll.status == "open" else None
@@ -154,5 +157,19 @@ async def vote(ctx: Context, p: PollVote) -> dict[str, Any]:
         await ballot_box.cast(ctx.server.settings.secret_key, poll, p.option)
     else:
         await Ballot.create(poll=poll, option=p.option, user=ctx.user)
-    await _push(ctx, poll)
+
+    async def push_votes(flush: Context, _voters: set[int]) -> None:
+        await _push(flush, await Poll.get(id=poll.id))
+
+    # Ballots cast together (every hall at once) are pushed as one change (meeting/coalesce.py);
+    # the ack waits for it. A vote lasts a minute, so its window is wider than a check-in's:
+    # 240 halls voting cost a few pushes, not hundreds.
+    assert ctx.meeting is not None
+    mid = ctx.meeting.id
+
+    async def pushed() -> None:
+        key = ("poll", poll.id)
+        await ctx.server.coalescer.add(key, mid, ctx.user, ctx.user.id, push_votes, BALLOT_WINDOW_S)
+
+    ctx.after_commit(pushed)
     return {"poll_id": poll.id, "voted": True, "option": p.option}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -82,7 +81,7 @@ async def create(ctx: Context, p: UserCreate) -> dict:
     if await User.exists(username=p.username):
         raise conflict(f"Tên đăng nhập {p.username} đã có")
     # argon2 is slow on purpose: keep it off the event loop.
-    password_hash = await asyncio.to_thread(ctx.server.identity.passwords.hash, p.password)
+    password_hash = await ctx.server.identity.passwords.hash(p.password)
     user = await User.create(
         username=p.username,
         full_name=p.full_name,
@@ -150,7 +149,7 @@ async def reset_password(ctx: Context, p: UserId) -> dict:
     if user is None:
         raise not_found("Không có người dùng này")
     password = new_password()
-    user.password_hash = await asyncio.to_thread(ctx.server.identity.passwords.hash, password)
+    user.password_hash = await ctx.server.identity.passwords.hash(password)
     user.must_change_password = True
     await user.save()
     await ctx.server.identity.revoke_all(user.id)
@@ -177,7 +176,7 @@ async def change_password(ctx: Context, p: PasswordChange) -> dict:
     ctx.after_failure.append(lambda: identity.guess_done(uid))
     if p.new_password == p.old_password:
         raise invalid("Mật khẩu mới phải khác mật khẩu cũ", new_password="same as old")
-    ctx.user.password_hash = await asyncio.to_thread(passwords.hash, p.new_password)
+    ctx.user.password_hash = await passwords.hash(p.new_password)
     ctx.user.must_change_password = False
     await ctx.user.save()
     session = await ctx.server.sio.get_session(ctx.sid) if ctx.sid else {}

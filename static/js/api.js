@@ -8,8 +8,9 @@
 //   seq == known     belongs to the action already applied (or is staff-only): applied again —
 //                    every push is applied idempotently (replace, merge, or add-by-id);
 //   seq == known + 1 is the next change: applied, known := seq;
-//   seq >  known + 1 means pushes were missed: `meeting:join` again and the snapshot replaces
-//                    the state. After a reconnect every open meeting is joined again too.
+//   seq >  known + 1 means pushes were missed: `meeting:join {since_seq: known}` again; the
+//                    server answers the missed changes (resumed) or the snapshot, which then
+//                    replaces the state. After a reconnect every open meeting resumes too.
 import { io } from "/static/node_modules/socket.io-client/dist/socket.io.esm.min.js";
 
 export class ApiError extends Error {
@@ -105,78 +106,74 @@ export async function http(method, url, body) {
 // ---- live meeting state -------------------------------------------------------------------
 
 // Replace the item with the same id (in place) or add it at the end.
-function upsert(list, item, idOf = (x) => x.id) {
+export function upsert(list, item, idOf = (x) => x.id) {
   const old = list || [];
   const at = old.findIndex((x) => idOf(x) === idOf(item));
   if (at < 0) return [...old, item];
   return old.map((x, i) => (i === at ? { ...x, ...item } : x));
 }
-const pollId = (p) => p.poll_id ?? p.id;
-const conclusionId = (c) => c.id ?? `item:${c.agenda_item_id ?? "overall"}`;
 
 function strip(data) {
   const { meeting_id, seq, ...rest } = data;
   return rest;
 }
 
-/** Apply one push to a snapshot (idempotently). Unknown pushes are kept under their name. */
+// How each push changes the live state. The core declares its own pushes here; each feature
+// declares its own in its pushes.js (floor/pushes.js, docs/pushes.js), so this file never
+// needs to know a feature's events. A push nobody declared is kept under its name
+// (state["rtc:main"]).
+const appliers = new Map();
+
+/** registerPushes({ "floor:state": (state, body) => { state.floor = body; } }) */
+export function registerPushes(map) {
+  for (const [event, fn] of Object.entries(map)) appliers.set(event, fn);
+}
+
+registerPushes({
+  "meeting:updated": (state, body) => Object.assign(state, body),
+  "agenda:updated": (state, body) => { state.agenda = body.items; },
+  "participants:updated": (state, body) => {
+    // Only the rows that changed (PROTOCOL v2): upsert by user_id, drop the removed.
+    const gone = new Set(body.removed || []);
+    let rows = (state.participants || []).filter((p) => !gone.has(p.user_id));
+    for (const row of body.participants) rows = upsert(rows, row, (p) => p.user_id);
+    state.participants = rows;
+    state.summary = body.summary;
+  },
+});
+
+/** Apply one push to a snapshot (idempotently). */
 export function applyPush(state, event, data) {
   const body = strip(data);
-  switch (event) {
-    case "meeting:updated":
-      Object.assign(state, body);
-      break;
-    case "agenda:updated":
-      state.agenda = body.items;
-      break;
-    case "participants:updated":
-      state.participants = body.participants;
-      state.summary = body.summary;
-      break;
-    case "document:added":
-      state.documents = upsert(state.documents, body);
-      break;
-    case "document:removed":
-      state.documents = (state.documents || []).filter((d) => d.id !== body.document_id);
-      break;
-    case "document:presented":
-      // document_id null = stopped presenting; a fresh snapshot says null then too.
-      state.presented = body.document_id ? body : null;
-      break;
-    case "floor:state":
-      state.floor = body;
-      break;
-    case "poll:state":
-      state.polls = upsert(state.polls, body, pollId);
-      break;
-    case "opinion:added":
-      state.opinions = upsert(state.opinions, body);
-      break;
-    case "conclusion:updated":
-      state.conclusions = upsert(state.conclusions, body, conclusionId);
-      break;
-    case "conclusion:published": {
-      const { conclusions, ...published } = body;
-      state.conclusion_published = published;
-      // Staff keep their drafts (conclusion:updated); everyone else sees what was published.
-      if (!["chair", "secretary"].includes(state.my_role)) state.conclusions = conclusions;
-      break;
-    }
-    default:
-      state[event] = body;
+  const fn = appliers.get(event);
+  if (fn) fn(state, body);
+  else state[event] = body;
+}
+
+// What a resumed meeting:join carries besides its changes: parts that are not seq'd state
+// (e.g. `rtc`), whole. Pushes kept under their name for such a part ("rtc:main") are dropped
+// with it, being older.
+function takeLiveParts(state, answer) {
+  for (const [key, value] of Object.entries(answer)) {
+    if (["meeting_id", "seq", "resumed", "changes"].includes(key)) continue;
+    for (const old of Object.keys(state)) if (old.startsWith(`${key}:`)) delete state[old];
+    state[key] = value;
   }
 }
 
 /**
- * Join a meeting and keep its live state: snapshot + pushes, re-joined on a seq gap or a
- * reconnect. live.state() is the current state (null until joined); live.ready is a Promise
- * of the first snapshot; live.onState(fn) / live.on(event, fn) subscribe; live.close() leaves.
+ * Join a meeting and keep its live state: snapshot + pushes, resumed on a seq gap or a
+ * reconnect, joined again when the user's own role changes (pass { userId }). live.state()
+ * is the current state (null until joined); live.ready is a Promise of the first snapshot;
+ * live.onState(fn) / live.on(event, fn) subscribe; live.close() leaves.
  */
-export function liveMeeting(meetingId) {
+export function liveMeeting(meetingId, { userId = null } = {}) {
   let state = null;
   let closed = false;
   let joining = null;
   let buffered = [];
+  let resumes = 0; // how the state was brought up to date (shown to tests and diagnostics)
+  let snapshots = 0;
   const stateHandlers = new Set();
   const pushHandlers = new Map();
 
@@ -191,14 +188,33 @@ export function liveMeeting(meetingId) {
     }
   };
 
+  // Join, or after a reconnect or a seq gap resume from the last seq applied (PROTOCOL v2):
+  // the server answers the missed changes (`resumed: true`) or the snapshot.
   function join() {
     if (joining) return joining;
     buffered = [];
-    joining = call("meeting:join", { meeting_id: meetingId }).then(
-      (snap) => {
+    const since = state ? state.seq : null;
+    const ask = (payload) => call("meeting:join", payload);
+    const request = since === null
+      ? ask({ meeting_id: meetingId })
+      : ask({ meeting_id: meetingId, since_seq: since }).catch((err) => {
+        if (err.code === "invalid") return ask({ meeting_id: meetingId }); // e.g. a restored database
+        throw err;
+      });
+    joining = request.then(
+      (answer) => {
         joining = null;
         if (closed) return state;
-        state = snap;
+        if (answer.resumed) {
+          for (const { event, data } of answer.changes) apply(event, data);
+          takeLiveParts(state, answer);
+          state.seq = Math.max(state.seq, answer.seq);
+          resumes += 1;
+        } else {
+          const { resumed, ...snap } = answer;
+          state = snap;
+          snapshots += 1;
+        }
         const later = buffered;
         buffered = [];
         for (const [event, data] of later) handle(event, data, false);
@@ -213,6 +229,13 @@ export function liveMeeting(meetingId) {
     return joining;
   }
 
+  // Apply a push (or a resumed change) unless the state already holds it.
+  function apply(event, data) {
+    if (typeof data?.seq === "number" && data.seq < state.seq) return;
+    applyPush(state, event, data);
+    if (typeof data?.seq === "number") state.seq = Math.max(state.seq, data.seq);
+  }
+
   function handle(event, data, notify = true) {
     if (typeof data?.seq === "number") {
       if (data.seq < state.seq) return;
@@ -221,13 +244,17 @@ export function liveMeeting(meetingId) {
         return;
       }
       const wasLive = state.status === "in_progress";
-      applyPush(state, event, data);
-      state.seq = data.seq;
+      const myRole = state.my_role;
+      apply(event, data);
       if (!wasLive && state.status === "in_progress") {
         // The meeting started while open here: joining a live meeting checks the user in.
         join().catch((e) => console.error("rejoin failed", e));
+      } else if (event === "participants:updated"
+        && data.participants.some((p) => p.user_id === userId && p.role !== myRole)) {
+        // My own role changed: what I may see changed with it; the server answers a snapshot.
+        join().catch((e) => console.error("rejoin failed", e));
       }
-    } else if (["rtc:main", "rtc:points"].includes(event)) {
+    } else {
       applyPush(state, event, data);
     }
     notifyPush(event, data);
@@ -245,7 +272,7 @@ export function liveMeeting(meetingId) {
 
   let wasConnected = socket.connected;
   function onConnect() {
-    // A reconnect loses the server's rooms: join again and take the fresh snapshot.
+    // A reconnect loses the server's rooms: join again, resuming from the last seq applied.
     if (wasConnected || state) join().catch((e) => console.error("rejoin failed", e));
     wasConnected = true;
   }
@@ -259,6 +286,7 @@ export function liveMeeting(meetingId) {
     ready,
     state: () => state,
     refresh: join,
+    stats: () => ({ resumes, snapshots }),
     onState(fn) {
       stateHandlers.add(fn);
       return () => stateHandlers.delete(fn);

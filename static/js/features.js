@@ -32,10 +32,14 @@
 // Handlers registered through ctx.on / ctx.onState are removed by the screen when it goes
 // away, so a feature's destroy() need only undo what it did to the page itself.
 //
-// Add a feature by importing it here and listing it in `features`.
+// Add a feature by importing it here and listing it in `features`; a feature whose pushes
+// change the meeting's state declares how in its pushes.js (api.js `registerPushes`), imported
+// here too.
 
 import floorPanels from "./floor/index.js";
 import documents from "./docs/index.js";
 import halls from "./rtc/halls.js";
+import "./floor/pushes.js";
+import "./docs/pushes.js";
 
 export const features = [documents, ...floorPanels, halls];

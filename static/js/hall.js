@@ -6,6 +6,9 @@
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
 import { createViewer } from "/static/js/docs/viewer.js";
 import { tellHall } from "/static/js/parts/hall-alert.js";
+// The pushes the kiosk follows (the floor, the presented page), declared by their features.
+import "/static/js/floor/pushes.js";
+import "/static/js/docs/pushes.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -274,7 +277,7 @@ async function main() {
     return;
   }
   const me = await call("user:me").catch(() => null);
-  live = liveMeeting(meetingId);
+  live = liveMeeting(meetingId, { userId: me ? me.id ?? me.user?.id : null });
   live.onState((s) => {
     if (me) s.me_id = me.id ?? me.user?.id;
     render(s);

@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 
 Id = Annotated[StrictInt, Field(ge=1)]
 Count = Annotated[StrictInt, Field(ge=0)]
@@ -89,6 +98,21 @@ class ParticipantView(Strict):
     checked_in_at: Time | None
 
 
+class PublicParticipantView(Strict):
+    """What non-staff receive of a row (API page): no username, unit or invitation times."""
+
+    user_id: Id
+    full_name: StrictStr
+    title: StrictStr
+    point: StrictBool
+    role: RoleName
+    response: ResponseName
+    note: StrictStr
+    substitute_for: Id | None
+    present: StrictBool
+    checked_in_at: Time | None
+
+
 class Summary(Strict):
     invited: Count
     pending: Count
@@ -102,8 +126,18 @@ class Summary(Strict):
 
 
 class ParticipantsUpdated(StatePush):
-    participants: list[ParticipantView]
+    """PROTOCOL v2: the rows that changed, whole; who was removed; the summary."""
+
+    participants: list[ParticipantView] | list[PublicParticipantView]
+    removed: list[Id]
     summary: Summary
+    view: Literal["public", "staff"]
+
+    @model_validator(mode="after")
+    def _rows_fit_the_view(self) -> ParticipantsUpdated:
+        want = ParticipantView if self.view == "staff" else PublicParticipantView
+        assert all(isinstance(p, want) for p in self.participants), "rows do not fit the view"
+        return self
 
 
 class NotificationPush(Strict):
@@ -133,7 +167,7 @@ def check_push(event: str, data: Any) -> Strict:
     assert "meeting_id" in data, f"push {event!r} carries no meeting_id"
     model = PUSH_SCHEMAS[event].model_validate(data)
     summary = data.get("summary")
-    if isinstance(summary, dict):
+    if isinstance(summary, dict) and "removed" not in data:  # a whole list: a snapshot
         parts = data["participants"]
         assert summary["invited"] == len(parts)
         assert summary["present"] == sum(p["present"] for p in parts)

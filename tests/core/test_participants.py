@@ -48,11 +48,15 @@ async def test_add_people_pushes_and_invites(clients: Live) -> None:
     assert note["kind"] == "invitation"
     # The new delegate now sees the meeting.
     assert (await ac.ok("meeting:get", {"meeting_id": mid}))["my_role"] == "delegate"
+    before = roles_of(out)
     out = await sc.ok(
         "participant:add", {"meeting_id": mid, "role": "observer", "user_ids": [b.id, a.id]}
     )
     assert out["added"] == [b.id]
-    assert roles_of(out) == {**roles_of(pushed), b.id: "observer"}  # `a` keeps the delegate role
+    assert roles_of(out) == {**before, b.id: "observer"}  # `a` keeps the delegate role
+    # The push carries only the row that changed (PROTOCOL v2).
+    pushed = await watcher.push("participants:updated", lambda d: d["seq"] == snap["seq"] + 2)
+    assert roles_of(pushed) == {b.id: "observer"} and pushed["removed"] == []
 
 
 async def test_add_invalid_and_refused(clients: Live) -> None:
@@ -290,15 +294,21 @@ async def test_accept_and_decline(clients: Live) -> None:
         "invitation:respond", {"meeting_id": mid, "response": "accepted", "note": "Sẽ đến sớm"}
     )
     seat = participant(out, a.id)
-    assert seat["response"] == "accepted" and seat["note"] == "Sẽ đến sớm" and seat["responded_at"]
-    pushed = await watcher.push("participants:updated", lambda d: d["meeting_id"] == mid)
+    assert seat["response"] == "accepted" and seat["note"] == "Sẽ đến sớm"
+    staff_row = participant(await watcher.ok("meeting:get", {"meeting_id": mid}), a.id)
+    assert staff_row["responded_at"]  # staff see when; the delegate's own ack is the public row
+    pushed = await watcher.push(
+        "participants:updated", lambda d: d["meeting_id"] == mid and d["view"] == "staff"
+    )
     assert participant(pushed, a.id)["response"] == "accepted" and pushed["seq"] == snap["seq"] + 1
     assert pushed["summary"]["accepted"] == snap["summary"]["accepted"] + 1
     assert pushed["summary"]["pending"] == snap["summary"]["pending"] - 1
     out = await bc.ok(
         "invitation:respond", {"meeting_id": mid, "response": "declined", "note": "Đi công tác"}
     )
-    pushed = await watcher.push("participants:updated", lambda d: d["meeting_id"] == mid)
+    pushed = await watcher.push(
+        "participants:updated", lambda d: d["meeting_id"] == mid and d["view"] == "staff"
+    )
     assert participant(pushed, b.id)["response"] == "declined" and pushed["seq"] == snap["seq"] + 2
     assert pushed["summary"]["declined"] == 1
     # Changing one's mind is allowed.

@@ -100,3 +100,13 @@ async def new_meeting(c: Client, chair_id: int, **fields: Any) -> dict[str, Any]
             **fields,
         },
     )
+
+
+def apply_participants(state: dict[str, Any], data: dict[str, Any]) -> None:
+    """A client applying `participants:updated` (PROTOCOL v2): upsert the rows by user_id (new
+    ones at the end), drop the removed, take the summary."""
+    rows = {p["user_id"]: p for p in data["participants"]}
+    gone = set(data["removed"])
+    kept = [rows.pop(p["user_id"], p) for p in state["participants"] if p["user_id"] not in gone]
+    state["participants"] = kept + list(rows.values())
+    state["summary"] = data["summary"]

@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from tests.core.util import apply_participants
 from tests.docs.helpers import download, uploaded
 from tests.docs.pdfs import vietnamese_pdf
 from tests.events.schemas import NO_BUMP_PUSHES, PUSH_SCHEMAS, SEQ_PUSHES, check_push
@@ -73,8 +74,7 @@ def apply_push(
         model["agenda"] = body["items"]
         _conclusion_order(model)
     elif event == "participants:updated":
-        model["participants"] = body["participants"]
-        model["summary"] = body["summary"]
+        apply_participants(model, body)
     elif event == "floor:state":
         model["floor"] = {"speaker": body["speaker"], "queue": body["queue"]}
     elif event == "poll:state":
@@ -162,6 +162,10 @@ class Run:
         self.seq_problems: list[str] = []  # seq does not follow the API page
         self.seq = 0  # the meeting's seq after the last step
         self.steps = 0
+        # Per watcher (and per role watched by meeting:get only): its state at each seq, to
+        # resume from at the end.
+        self.states: dict[str, dict[int, dict[str, Any]]] = {}
+        self.getters: dict[str, Client] = {}
 
     async def watch(self, name: str, client: Client) -> Watcher:
         start = len(client.pushes)
@@ -239,6 +243,14 @@ class Run:
                 f"[{step}] watchers' fresh snapshots disagree on seq: {fresh_seqs}"
             )
         now = max(fresh_seqs)
+        # The FIRST state seen at each seq: later pushes that carry the same seq without raising
+        # it (staff drafts, opinions) must then come with the resume.
+        for w in self.watchers:
+            self.states.setdefault(w.name, {}).setdefault(w.model["seq"], copy.deepcopy(w.model))
+        for name, client in self.getters.items():
+            ack = await client.call("meeting:get", {"meeting_id": self.mid})
+            if ack["ok"]:
+                self.states.setdefault(name, {}).setdefault(ack["data"]["seq"], ack["data"])
         if now - self.seq != bump:
             self.seq_problems.append(f"[{step}] seq rose by {now - self.seq}, expected {bump}")
         self.seq = now
@@ -299,6 +311,71 @@ async def meeting(events_live: Live) -> AsyncIterator[Recorded]:
             await hall.close()
         for c in everyone.values():
             await c.close()
+
+
+def _leak(role: str, me: int, event: str, data: dict[str, Any]) -> str | None:
+    """A change a non-staff caller may not see (PROTOCOL §3.2: staff-only pushes, others'
+    opinions)."""
+    if role in ("chair", "secretary"):
+        return None
+    if event in ("conclusion:updated", "document:opened"):
+        return f"staff-only {event}"
+    if event == "poll:state" and data.get("view") == "staff":
+        return "the staff view of a vote"
+    if event == "opinion:added" and data["user_id"] != me:
+        return "someone else's opinion"
+    if event in ("note:saved", "notification") and data.get("user_id", me) != me:
+        return f"someone else's {event}"
+    return None
+
+
+async def test_resume_from_every_seq_gives_the_fresh_snapshot_per_role(
+    meeting: Recorded,
+) -> None:
+    """PROTOCOL v2 resume: for each role, from the state it had at every seq along the meeting,
+    `meeting:join {since_seq}` + applying its changes == a fresh snapshot; never a change the
+    role may not see; never an empty resume that leaves the state behind."""
+    run = meeting.run
+    sockets = {"staff": "staff", "early": "early", "late": "late", "point": "point"}
+    sockets["chair"] = "chair"
+    problems: list[str] = []
+    resumed = 0
+    for name, states in run.states.items():
+        client = meeting.clients[sockets[name]]
+        fresh = await client.ok("meeting:get", {"meeting_id": run.mid})
+        # What the client knows from its own poll:vote acks.
+        votes = {p["poll_id"] for p in fresh["polls"] if p["i_voted"]}
+        me = (await client.ok("user:me", {}))["id"]
+        role = fresh["my_role"]
+        for seq, state in sorted(states.items()):
+            answer = await client.ok("meeting:join", {"meeting_id": run.mid, "since_seq": seq})
+            if not answer.get("resumed"):
+                # Allowed when what was missed weighs more than the snapshot (early seqs).
+                assert answer.pop("resumed") is False and answer["seq"] == fresh["seq"]
+                if answer != fresh:
+                    problems.append(f"{name} from seq {seq}: a snapshot unlike a fresh one")
+                continue
+            resumed += 1
+            model = copy.deepcopy(state)
+            for change in answer["changes"]:
+                leak = _leak(role, me, change["event"], change["data"])
+                if leak:
+                    problems.append(f"{name} ({role}) from seq {seq}: {leak}")
+                if change["event"] in SEQ_PUSHES:
+                    apply_push(model, change["event"], change["data"], votes)
+                    model["seq"] = max(model["seq"], change["data"]["seq"])
+            assert answer["seq"] == fresh["seq"]
+            model["seq"] = answer["seq"]
+            model["rtc"] = answer["rtc"]
+            for p in model["polls"]:
+                p["i_voted"] = p.get("i_voted", False) or p["poll_id"] in votes
+            found: list[str] = []
+            for key in sorted(set(fresh) | set(model)):
+                differences(model.get(key), fresh.get(key), key, found)
+            if found:
+                problems.append(f"{name} ({role}) from seq {seq}: " + "; ".join(found))
+    assert resumed > 150, resumed
+    assert not problems, _report(problems)
 
 
 def _report(problems: list[str]) -> str:
@@ -424,6 +501,7 @@ async def _meeting(
     )
     mid = run.mid = m["id"]
     P = lambda **kw: {"meeting_id": mid, **kw}  # noqa: E731
+    run.getters = {"point": pc, "chair": cc}
 
     # --- draft: the staff socket watches from here --------------------------------------------
     W = await run.watch("staff", staff_watch)

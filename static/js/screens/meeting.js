@@ -17,7 +17,7 @@ import { votedHere } from "../floor/ballot.js";
 
 export function mount(el, { user, params, navigate }) {
   const meetingId = params.meetingId;
-  const live = liveMeeting(meetingId);
+  const live = liveMeeting(meetingId, { userId: user?.id });
   const lastTab = sessionStorage.getItem(`tab:${meetingId}`);
 
   const head = h("div.meeting-head");
