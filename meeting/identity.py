@@ -103,11 +103,14 @@ class Identity:
             own = LoginFailure.filter(username=username, device=device_id, at__gte=since)
             if await own.count() >= self.settings.login_max_failures:
                 device_id = None  # a known browser that keeps guessing is a stranger again
-        # The attempt is written as a failure BEFORE the throttle counts (and forgiven on
-        # success): concurrent guesses count one another, so a burst cannot all slip through
-        # between one's count and its write. A refused attempt is not counted.
+        # The attempt is written as a failure of the account BEFORE the throttle counts (and
+        # forgiven on success): concurrent guesses at one account count one another, so a burst
+        # cannot all slip through between one's count and its write. It gets its address only
+        # once it has failed: a province's halls may sign in through one NAT address at 07:55,
+        # and their many correct logins in flight must not look like one address guessing.
+        # A refused attempt is not counted.
         attempt = await LoginFailure.create(
-            username=username, address=address[:64], device=device_id or "", at=now
+            username=username, address="", device=device_id or "", at=now
         )
         if device_id is None:
             try:
@@ -117,10 +120,12 @@ class Identity:
                 raise
         ok = await self.passwords.verify(user.password_hash if user else None, password)
         if not ok or user is None or not user.is_active:
+            await LoginFailure.filter(id=attempt.id).update(address=address[:64])
             # The account's failures older than the window count no more: the table stays small.
             await LoginFailure.filter(username=username, at__lt=since).delete()
             raise ActionError("unauthenticated", "Sai tên đăng nhập hoặc mật khẩu")
         # This attempt and this client's own typos are forgiven; others' failures keep counting.
+        await LoginFailure.filter(id=attempt.id).delete()
         await LoginFailure.filter(username=username, address=address[:64]).delete()
         mark = self.device_mark(user.id, device_id or secrets.token_urlsafe(16))
         return await self.issue_token(user), user, mark
