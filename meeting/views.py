@@ -8,6 +8,7 @@ from typing import Any
 from meeting.config import Settings
 from meeting.hub import Context, snapshot_part
 from meeting.models import VOTERS, AgendaItem, ItemStatus, Meeting, Participant, Response, User
+from meeting.seats import halls_of, unit_parents
 
 
 def meeting_view(m: Meeting) -> dict[str, Any]:
@@ -46,7 +47,7 @@ async def agenda_items(meeting: Meeting) -> list[dict[str, Any]]:
     return [item_view(i, names) for i in items]
 
 
-def participant_view(p: Participant) -> dict[str, Any]:
+def participant_view(p: Participant, hall_id: int | None = None) -> dict[str, Any]:
     u = p.user
     return {
         "user_id": p.user_id,  # type: ignore[attr-defined]
@@ -63,6 +64,9 @@ def participant_view(p: Participant) -> dict[str, Any]:
         "responded_at": p.responded_at,
         "present": p.present,
         "checked_in_at": p.checked_in_at,
+        # participant:seat: the hall staff chose (null: the default), and the hall in effect
+        "seat_id": p.seat_id,  # type: ignore[attr-defined]
+        "hall_id": hall_id,
     }
 
 
@@ -86,8 +90,9 @@ def summary(parts: list[Participant], settings: Settings) -> dict[str, Any]:
 
 async def participants_payload(meeting: Meeting, settings: Settings) -> dict[str, Any]:
     parts = await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
+    halls = halls_of(parts, await unit_parents())
     return {
-        "participants": [participant_view(p) for p in parts],
+        "participants": [participant_view(p, halls.get(p.user_id)) for p in parts],  # type: ignore[attr-defined]
         "summary": summary(parts, settings),
     }
 

@@ -90,6 +90,11 @@ async def _floor_changed(server: Server, meeting_id: int, speaker_id: int | None
     media_of(server).floor_changed(meeting_id, speaker_id)
 
 
+@on_signal("seats.changed")
+async def _seats_changed(server: Server, meeting_id: int, **_: Any) -> None:
+    await media_of(server).seats_changed(meeting_id)
+
+
 @on_signal("socket.disconnected")
 async def _socket_gone(server: Server, sid: str, **_: Any) -> None:
     await media_of(server).socket_gone(sid)

@@ -49,11 +49,11 @@ class Room(RoomBase[Peer]):
 
     def _apply_route(self, main: UserId | None) -> None:
         main_peer = self.peers.get(main) if main is not None else None
-        # PROTOCOL §4: the hall on the main stream gets the chair's stream instead of its own
-        # (sending a hall its own picture back cost it a write and a key frame request a frame)
-        chair = self.peers.get(self.chair_id) if self.chair_id is not None else None
-        if chair is main_peer or chair is None or not self._publishes(chair):
-            chair = None
+        # PROTOCOL §4: the hall on the main stream gets the chair's (or the chair's hall's)
+        # stream instead of its own (sending a hall its own picture back cost it a write and a
+        # key frame request a frame)
+        alternate = self._chair_source(main)
+        chair = self.peers.get(alternate) if alternate is not None else None
         for peer in self.peers.values():
             peer.shown = chair if peer is main_peer else main_peer
             self._send(peer)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from meeting.hub import meeting_room, staff_room
 from meeting.models import Meeting, SpeakingRequest
+from meeting.seats import meeting_halls
 
 from .config import RtcSettings
 from .room import Room
@@ -86,6 +87,7 @@ class Media:
             else:
                 room = Room(meeting_id, chair_id, self.settings, on_main=on_main, muted=muted)
             self.rooms[meeting_id] = room
+            room.seats = await meeting_halls(meeting_id)
             room.set_main(await current_speaker(meeting_id))
         return room
 
@@ -116,6 +118,14 @@ class Media:
         room = self.rooms.get(meeting_id)
         if room is not None:
             room.set_main(speaker_id)
+
+    async def seats_changed(self, meeting_id: int) -> None:
+        """Someone was seated elsewhere, or a hall invited or removed: the main stream follows."""
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            halls = await meeting_halls(meeting_id)
+            if self.rooms.get(meeting_id) is room:
+                room.set_seats(halls)
 
     async def meeting_changed(self, meeting_id: int) -> None:
         """The chair may have been replaced: the main stream follows."""
@@ -155,8 +165,10 @@ class Media:
                 self.server.emit("rtc:points", data, staff_room(room.meeting_id)), "rtc:points"
             )
 
-    def _main_changed(self, meeting_id: int, user_id: UserId | None) -> None:
-        data = {"meeting_id": meeting_id, "user_id": user_id}
+    def _main_changed(self, meeting_id: int, source_id: UserId | None) -> None:
+        room = self.rooms.get(meeting_id)
+        speaker = room.speaker if room is not None else None
+        data = {"meeting_id": meeting_id, "user_id": speaker, "source_id": source_id}
         self.server.spawn(self.server.emit("rtc:main", data, meeting_room(meeting_id)), "rtc:main")
 
     async def push_points(self) -> None:
@@ -174,7 +186,11 @@ class Media:
         """The snapshot's ``rtc`` part. The staff, who get rtc:points and may mute, also get
         who is muted (connected or not) and the last rtc:points entries, so that a console
         shows them at once."""
-        part: dict[str, Any] = {"main": main_of(self.server, meeting_id)}
+        room = self.rooms.get(meeting_id)
+        part: dict[str, Any] = {
+            "main": room.speaker if room is not None else None,
+            "source_id": room.main if room is not None else None,
+        }
         if staff:
             mutes = self.mutes.get(meeting_id, {})
             part["muted"] = {user_id: sorted(kinds) for user_id, kinds in mutes.items() if kinds}
@@ -211,9 +227,3 @@ async def points_service(server: Server) -> None:
                 log.exception("rtc:points failed")
     finally:
         await media.close()
-
-
-def main_of(server: Server, meeting_id: int) -> UserId | None:
-    """Whose stream everyone sees now (None: nobody is connected)."""
-    room = media_of(server).rooms.get(meeting_id)
-    return room.main if room is not None else None

@@ -71,6 +71,7 @@ async def add(ctx: Context, p: ParticipantAdd) -> dict:
         await Participant.create(meeting=m, user_id=uid, role=p.role, invited_at=ctx.now)
     if new:
         payload = await push_participants(ctx)
+        ctx.signal("seats.changed", meeting_id=m.id)  # a new point may be someone's hall
         if m.status in LIVE:
             await ctx.notify(new, "invitation", f"Giấy mời họp: {m.title} — {when_where(m)}")
     else:
@@ -89,6 +90,7 @@ async def remove(ctx: Context, p: ParticipantRemove) -> dict:
         raise conflict("Không thể bỏ người chủ trì; hãy đổi chủ trì trước")
     await seat.delete()
     payload = await push_participants(ctx)
+    ctx.signal("seats.changed", meeting_id=m.id)
     # Their sockets, on whichever process, stop receiving the meeting's pushes.
     ctx.after_commit(lambda: ctx.server.fanout.leave_meeting(m.id, p.user_id))
     if m.status in LIVE:

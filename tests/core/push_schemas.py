@@ -87,6 +87,8 @@ class ParticipantView(Strict):
     responded_at: Time | None
     present: StrictBool
     checked_in_at: Time | None
+    seat_id: Id | None
+    hall_id: Id | None
 
 
 class Summary(Strict):
