@@ -67,6 +67,7 @@ class RoomBase(ABC, Generic[P]):
         self._main: UserId | None = None  # whose media everyone gets
         self._speaker: UserId | None = None  # whom it stands for: the floor holder, or the chair
         self.seats: dict[UserId, UserId | None] = {}  # person -> their hall (a point's user id)
+        self.walls: dict[UserId, Any] = {}  # staff user -> their wall (rtc/wall.py; Room only)
         self._muted: Mutes = muted if muted is not None else {}
         self._watchdogs: dict[UserId, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()

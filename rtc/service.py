@@ -29,6 +29,10 @@ POINTS_INTERVAL_S = 2.0
 _media: weakref.WeakKeyDictionary[Server, Media] = weakref.WeakKeyDictionary()
 
 
+class WallUnavailable(Exception):
+    """rtc:watch where media runs in worker processes (not built there yet)."""
+
+
 def media_of(server: Server) -> Media:
     media = _media.get(server)
     if media is None:
@@ -53,6 +57,7 @@ class Media:
         self.rooms: dict[int, Room | WorkerRoom] = {}
         self.pool: WorkerPool | None = None  # rtc_workers > 0: started with the server
         self.owners: dict[tuple[int, UserId], str | None] = {}  # (meeting, user) -> socket id
+        self.wall_owners: dict[tuple[int, UserId], str | None] = {}  # the same, for walls
         # per meeting, kept while its room comes and goes (until the meeting ends)
         self.mutes: dict[int, Mutes] = {}
         self.points: dict[int, list[dict[str, Any]]] = {}  # the last rtc:points, until the end
@@ -99,6 +104,41 @@ class Media:
             self.owners[(meeting_id, user_id)] = sid
             return answer
 
+    async def watch(
+        self,
+        meeting_id: int,
+        user_id: UserId,
+        sid: str | None,
+        halls: list[UserId],
+        sdp: str | None,
+    ) -> dict[str, Any]:
+        """``user_id``'s wall (rtc:watch); no halls: it ends. The answer and each tile's layer."""
+        async with self._lock:
+            key = (meeting_id, user_id)
+            room = self.rooms.get(meeting_id)
+            if not halls:
+                self.wall_owners.pop(key, None)
+                if isinstance(room, Room):
+                    await room.watch(user_id, [], None)
+                    await self._forget_if_empty(room)
+                return {"type": "answer", "sdp": None, "tiles": []}
+            room = await self.room(meeting_id)
+            if not isinstance(room, Room):
+                raise WallUnavailable()
+            answer = await room.watch(user_id, halls, sdp)
+            self.wall_owners[key] = sid
+            return {"type": "answer", "sdp": answer, "tiles": room.tiles(user_id)}
+
+    async def unwatch(self, meeting_id: int, user_id: UserId, sid: str | None = None) -> None:
+        key = (meeting_id, user_id)
+        if key not in self.wall_owners or (sid is not None and self.wall_owners[key] != sid):
+            return
+        del self.wall_owners[key]
+        room = self.rooms.get(meeting_id)
+        if isinstance(room, Room):
+            await room.watch(user_id, [], None)
+            await self._forget_if_empty(room)
+
     async def leave(self, meeting_id: int, user_id: UserId, sid: str | None = None) -> None:
         """End the session; with ``sid``, only if that socket owns it (a newer one may)."""
         key = (meeting_id, user_id)
@@ -113,6 +153,8 @@ class Media:
     async def socket_gone(self, sid: str) -> None:
         for meeting_id, user_id in [k for k, owner in self.owners.items() if owner == sid]:
             await self.leave(meeting_id, user_id, sid)
+        for meeting_id, user_id in [k for k, owner in self.wall_owners.items() if owner == sid]:
+            await self.unwatch(meeting_id, user_id, sid)
 
     def floor_changed(self, meeting_id: int, speaker_id: UserId | None) -> None:
         room = self.rooms.get(meeting_id)
@@ -141,6 +183,8 @@ class Media:
         self.mutes.pop(meeting_id, None)
         for key in [k for k in self.owners if k[0] == meeting_id]:
             del self.owners[key]
+        for key in [k for k in self.wall_owners if k[0] == meeting_id]:
+            del self.wall_owners[key]
         if room is not None:
             await room.close()
             if push:
@@ -148,7 +192,12 @@ class Media:
         self.points.pop(meeting_id, None)  # no media after the end: nothing to show
 
     async def _forget_if_empty(self, room: Room | WorkerRoom) -> None:
-        if not room.peers and not room.lost and self.rooms.get(room.meeting_id) is room:
+        if (
+            not room.peers
+            and not room.lost
+            and not room.walls
+            and self.rooms.get(room.meeting_id) is room
+        ):
             del self.rooms[room.meeting_id]
             await room.close()
             # no more rtc:points for this room: one now, so that the staff see who left
