@@ -14,7 +14,7 @@ from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Participant, Role
 from .errors import InvalidOffer
 from .offer import MAX_SDP_BYTES
 from .service import WallUnavailable, media_of
-from .wall import MAX_TILES
+from .wall import MAX_TILES, MAX_WALL_SDP_BYTES
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -37,7 +37,9 @@ class RtcWatch(Payload):
     meeting_id: int
     user_ids: Annotated[list[int], Field(max_length=MAX_TILES)]
     type: Literal["offer"] | None = None
-    sdp: Annotated[str, StringConstraints(min_length=1, max_length=MAX_SDP_BYTES)] | None = None
+    sdp: Annotated[str, StringConstraints(min_length=1, max_length=MAX_WALL_SDP_BYTES)] | None = (
+        None
+    )
 
     @model_validator(mode="after")
     def _offer_with_halls(self) -> RtcWatch:

@@ -11,14 +11,15 @@ MAX_SDP_BYTES = 64 * 1024
 
 
 def parse_offer(
-    text: object, sdp_type: str = "offer", max_video: int = 2
+    text: object, sdp_type: str = "offer", max_video: int = 2, max_bytes: int = MAX_SDP_BYTES
 ) -> sdp.SessionDescription:
-    """``max_video``: the video m-lines allowed (a wall's offer has one per hall)."""
+    """``max_video``: the video m-lines allowed (a wall's offer has one per hall, so it may
+    also be larger: ``max_bytes``)."""
     if sdp_type != "offer":
         raise InvalidOffer(f"expected an SDP offer, got type {sdp_type!r}")
     if not isinstance(text, str) or not text.strip():
         raise InvalidOffer("the SDP is empty")
-    if len(text) > MAX_SDP_BYTES:
+    if len(text) > max_bytes:
         raise InvalidOffer("the SDP is too large")
     try:
         description = sdp.SessionDescription.parse(text)

@@ -25,6 +25,8 @@ from .source import Source, UserId
 log = logging.getLogger(__name__)
 
 MAX_TILES = 16
+# a browser's offer lists every codec it has on each of the 16 m-lines (~5 KB each)
+MAX_WALL_SDP_BYTES = MAX_TILES * 8 * 1024
 
 
 class Wall:
@@ -40,7 +42,9 @@ class Wall:
         self.pc.on("connectionstatechange", self._state_changed)
 
     async def answer(self, offer_sdp: str, sdp_type: str = "offer") -> str:
-        description = parse_offer(offer_sdp, sdp_type, max_video=MAX_TILES)
+        description = parse_offer(
+            offer_sdp, sdp_type, max_video=MAX_TILES, max_bytes=MAX_WALL_SDP_BYTES
+        )
         videos = [m for m in description.media if m.kind == "video"]
         if len(videos) != len(self.halls) or len(description.media) != len(videos):
             raise InvalidOffer(

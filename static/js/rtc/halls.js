@@ -85,7 +85,10 @@ export default {
     const emptyNote = h("p.empty", { hidden: true },
       t("Cuộc họp chưa mời điểm cầu nào.", "No connection points are invited to this meeting."));
     fill(el, h("div.halls-panel",
-      h("div.halls-head", counts, mainLine),
+      h("div.halls-head", counts, mainLine,
+        // the wall: the halls' pictures, 16 a page (static/wall.html, rtc:watch)
+        h("a.button", { href: `/static/wall.html?meeting=${ctx.meetingId}`, target: "_blank", rel: "noopener" },
+          t("Xem hình các điểm cầu", "See the halls"))),
       emptyNote,
       list,
       h("p.muted.halls-legend",
