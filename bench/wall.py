@@ -116,6 +116,7 @@ async def main() -> None:
         with_walls = await server_cpu(bench, window)
         rates, wall_packets = await rates_task
         step = await bench.measure(n, window)
+        print(step.line())
         extra = with_walls - alone
         print(f"with {WALLS} walls: server CPU {with_walls * 100:.1f} % of a core")
         print(
