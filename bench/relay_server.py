@@ -45,7 +45,10 @@ class ForwardingServer:
         room = self.room
         assert isinstance(room, Room)
         tracks = [t for p in room.peers.values() for t in p.outputs.values()]
-        receivers = [p for u, p in room.peers.items() if u != PUBLISHER]
+        # the main stream's receivers (bench/wall.py's halls only publish, named "hall…")
+        receivers = [
+            p for u, p in room.peers.items() if u != PUBLISHER and not str(u).startswith("hall")
+        ]
         return {
             "peers": len(room.peers),
             "connected": sum(p.state == "connected" for p in room.peers.values()),
@@ -115,6 +118,10 @@ async def _serve(conn: Connection, mode: str, workers: int) -> None:
             conn.send([await server.join(user_id, sdp) for user_id, sdp in argument])
         elif command == "counters":
             conn.send(await server.counters())
+        elif command == "watch":  # bench/wall.py: (owner, halls, offer) -> answer
+            assert isinstance(server, ForwardingServer) and isinstance(server.room, Room)
+            owner, halls, offer = argument
+            conn.send(await server.room.watch(owner, halls, offer))
         elif command == "pids":
             conn.send(server.pids())
         elif command == "quit":

@@ -149,6 +149,7 @@ SNAPSHOT_DEFAULTS: dict[str, Any] = {
 #   "socket.disconnected" (sid, user_id)
 #   "agenda.activated" (meeting_id, item_id)
 #   "floor.changed"    (meeting_id, speaker_id)     speaker_id None = nobody has the floor
+#   "seats.changed"    (meeting_id)                 a seat, or the meeting's points, changed
 SignalHandler = Callable[..., Awaitable[None]]
 SIGNALS: dict[str, list[SignalHandler]] = {}
 

@@ -164,6 +164,12 @@ class Participant(Model):
     responded_at = fields.DatetimeField(null=True)
     present = fields.BooleanField(default=False)
     checked_in_at = fields.DatetimeField(null=True)
+    # The connection point whose hall this person sits in, set by staff (participant:seat);
+    # null: the default (meeting/seats.py). A user, not a Participant row, so that removing and
+    # re-inviting the point does not silently move people.
+    seat: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", null=True, related_name="seated_here", on_delete=fields.SET_NULL
+    )
 
     class Meta:
         table = "participant"

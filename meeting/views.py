@@ -13,6 +13,7 @@ from meeting.config import Settings
 from meeting.hub import Context, snapshot_part
 from meeting.jsonable import jsonable
 from meeting.models import VOTERS, AgendaItem, ItemStatus, Meeting, Participant, Response, User
+from meeting.seats import halls_of, meeting_halls, unit_parents
 
 
 def meeting_view(m: Meeting) -> dict[str, Any]:
@@ -64,10 +65,14 @@ PUBLIC_PARTICIPANT_FIELDS = (
     "substitute_for",
     "present",
     "checked_in_at",
+    "seat_id",
+    "hall_id",
 )
 
 
-def participant_view(p: Participant, *, staff: bool = True) -> dict[str, Any]:
+def participant_view(
+    p: Participant, hall_id: int | None = None, *, staff: bool = True
+) -> dict[str, Any]:
     u = p.user
     row = {
         "user_id": p.user_id,  # type: ignore[attr-defined]
@@ -84,6 +89,9 @@ def participant_view(p: Participant, *, staff: bool = True) -> dict[str, Any]:
         "responded_at": p.responded_at,
         "present": p.present,
         "checked_in_at": p.checked_in_at,
+        # participant:seat: the hall staff chose (null: the default), and the hall in effect
+        "seat_id": p.seat_id,  # type: ignore[attr-defined]
+        "hall_id": hall_id,
     }
     return row if staff else {k: row[k] for k in PUBLIC_PARTICIPANT_FIELDS}
 
@@ -125,8 +133,9 @@ async def participants_payload(
     meeting: Meeting, settings: Settings, *, staff: bool = True
 ) -> dict[str, Any]:
     parts = await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
+    halls = halls_of(parts, await unit_parents())
     return {
-        "participants": [participant_view(p, staff=staff) for p in parts],
+        "participants": [participant_view(p, halls.get(p.user_id), staff=staff) for p in parts],  # type: ignore[attr-defined]
         "summary": summary(parts, settings),
     }
 
@@ -150,8 +159,9 @@ async def participants_delta(
         if ids
         else []
     )
+    halls = await meeting_halls(meeting.id) if rows else {}
     return {
-        "participants": [participant_view(p, staff=staff) for p in rows],
+        "participants": [participant_view(p, halls.get(p.user_id), staff=staff) for p in rows],  # type: ignore[attr-defined]
         "removed": sorted(set(removed) - ids),
         "summary": await meeting_summary(meeting, settings),
         "view": "staff" if staff else "public",
@@ -159,15 +169,23 @@ async def participants_delta(
 
 
 async def push_participants(
-    ctx: Context, changed: Iterable[int] = (), removed: Iterable[int] = ()
+    ctx: Context,
+    changed: Iterable[int] = (),
+    removed: Iterable[int] = (),
+    *,
+    halls_before: dict[int, int | None] | None = None,
 ) -> dict[str, Any]:
     """Push `participants:updated` with what changed — and the polls whose eligible count
     follows attendance — as part of the current change. Returns the payload (actions answer
-    with it)."""
+    with it). `halls_before`: everyone's hall before a change that can move people between
+    halls (a point invited or removed): the rows whose `hall_id` moved are changed rows too."""
     from meeting.floor_views import push_live_polls  # polls sit on top of participants
 
     assert ctx.meeting is not None
     changed = set(changed)
+    if halls_before is not None:
+        now = await meeting_halls(ctx.meeting.id)
+        changed |= {uid for uid, hall in now.items() if halls_before.get(uid, hall) != hall}
     payload = await participants_delta(ctx.meeting, ctx.server.settings, changed, removed)
     public = {
         **payload,

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from meeting.errors import conflict, invalid
-from meeting.hub import Context, Payload, action, on_signal, snapshot_part
-from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Role
+from meeting.hub import STAFF, Context, Payload, action, on_signal, snapshot_part
+from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Participant, Role
 
 from .errors import InvalidOffer
 from .offer import MAX_SDP_BYTES
-from .service import media_of
+from .service import WallUnavailable, media_of
+from .wall import MAX_TILES, MAX_WALL_SDP_BYTES
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -30,6 +31,23 @@ class RtcJoin(Payload):
 
 class RtcLeave(Payload):
     meeting_id: int
+
+
+class RtcWatch(Payload):
+    meeting_id: int
+    user_ids: Annotated[list[int], Field(max_length=MAX_TILES)]
+    type: Literal["offer"] | None = None
+    sdp: Annotated[str, StringConstraints(min_length=1, max_length=MAX_WALL_SDP_BYTES)] | None = (
+        None
+    )
+
+    @model_validator(mode="after")
+    def _offer_with_halls(self) -> RtcWatch:
+        if self.user_ids and (self.sdp is None or self.type is None):
+            raise ValueError("sdp: an offer (type, sdp) is needed to watch halls")
+        if len(set(self.user_ids)) != len(self.user_ids):
+            raise ValueError("user_ids: each hall once")
+        return self
 
 
 class RtcMute(Payload):
@@ -80,6 +98,41 @@ async def mute(ctx: Context, p: RtcMute) -> dict[str, Any]:
     return {"meeting_id": m.id, "user_id": p.user_id, "kind": p.kind, "muted": p.muted}
 
 
+@action("rtc:watch", payload=RtcWatch, roles=STAFF)
+async def watch(ctx: Context, p: RtcWatch) -> dict[str, Any]:
+    m = ctx.meeting
+    assert m is not None
+    if p.user_ids:
+        _live(ctx)
+        points = set(
+            await Participant.filter(
+                meeting=m, user_id__in=p.user_ids, role=Role.POINT
+            ).values_list("user_id", flat=True)
+        )
+        strangers = [u for u in p.user_ids if u not in points]
+        if strangers:
+            raise invalid(
+                f"Không phải điểm cầu của cuộc họp: {strangers}",
+                user_ids=f"not points of this meeting: {strangers}",
+            )
+    answer: dict[str, Any] = {}
+    meeting_id, user_id, sid = m.id, ctx.user.id, ctx.sid
+
+    async def connect() -> None:
+        # after the commit, as rtc:join: ICE gathering never holds the meeting's row
+        try:
+            answer.update(
+                await media_of(ctx.server).watch(meeting_id, user_id, sid, p.user_ids, p.sdp)
+            )
+        except InvalidOffer as exc:
+            raise invalid(str(exc), sdp=str(exc)) from None
+        except WallUnavailable:
+            raise conflict("Màn hình điểm cầu chưa dùng được khi RTC_WORKERS > 0") from None
+
+    ctx.after_commit(connect)
+    return answer
+
+
 @snapshot_part("rtc", live=True)
 async def _snapshot_rtc(ctx: Context, meeting: Meeting) -> dict[str, Any]:
     return media_of(ctx.server).snapshot(meeting.id, staff=ctx.is_staff)
@@ -90,6 +143,11 @@ async def _floor_changed(server: Server, meeting_id: int, speaker_id: int | None
     media_of(server).floor_changed(meeting_id, speaker_id)
 
 
+@on_signal("seats.changed")
+async def _seats_changed(server: Server, meeting_id: int, **_: Any) -> None:
+    await media_of(server).seats_changed(meeting_id)
+
+
 @on_signal("socket.disconnected")
 async def _socket_gone(server: Server, sid: str, **_: Any) -> None:
     await media_of(server).socket_gone(sid)
@@ -98,6 +156,7 @@ async def _socket_gone(server: Server, sid: str, **_: Any) -> None:
 @on_signal("meeting.left")
 async def _left(server: Server, meeting_id: int, user_id: int, sid: str | None, **_: Any) -> None:
     await media_of(server).leave(meeting_id, user_id, sid)
+    await media_of(server).unwatch(meeting_id, user_id, sid)
 
 
 @on_signal("meeting.changed")

@@ -10,12 +10,16 @@ from .source import FORWARDABLE
 MAX_SDP_BYTES = 64 * 1024
 
 
-def parse_offer(text: object, sdp_type: str = "offer") -> sdp.SessionDescription:
+def parse_offer(
+    text: object, sdp_type: str = "offer", max_video: int = 2, max_bytes: int = MAX_SDP_BYTES
+) -> sdp.SessionDescription:
+    """``max_video``: the video m-lines allowed (a wall's offer has one per hall, so it may
+    also be larger: ``max_bytes``)."""
     if sdp_type != "offer":
         raise InvalidOffer(f"expected an SDP offer, got type {sdp_type!r}")
     if not isinstance(text, str) or not text.strip():
         raise InvalidOffer("the SDP is empty")
-    if len(text) > MAX_SDP_BYTES:
+    if len(text) > max_bytes:
         raise InvalidOffer("the SDP is too large")
     try:
         description = sdp.SessionDescription.parse(text)
@@ -24,7 +28,7 @@ def parse_offer(text: object, sdp_type: str = "offer") -> sdp.SessionDescription
     media = [m for m in description.media if m.kind in FORWARDABLE]
     if not media:
         raise InvalidOffer("the offer has no audio or video")
-    if sum(m.kind == "video" for m in media) > 2:
+    if max_video == 2 and sum(m.kind == "video" for m in media) > 2:
         # PROTOCOL §4: at most a full and a light layer, in that order
         raise InvalidOffer("at most two video m-lines: the full layer, then the light one")
     for m in media:

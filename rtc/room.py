@@ -9,6 +9,7 @@ from .config import RtcSettings
 from .peer import Peer
 from .room_base import Mutes, RoomBase
 from .source import Source, UserId
+from .wall import Wall, wall_layer
 
 
 class Room(RoomBase[Peer]):
@@ -39,6 +40,57 @@ class Room(RoomBase[Peer]):
         await self._admit(peer)
         return answer
 
+    # --- the wall (rtc:watch) ------------------------------------------------------------------
+
+    async def watch(self, owner: UserId, halls: list[UserId], offer_sdp: str | None) -> str | None:
+        """``owner``'s wall of ``halls`` (replacing their last one); no halls: it ends. Returns
+        the SDP answer. InvalidOffer if bad."""
+        old = self.walls.pop(owner, None)
+        if old is not None:
+            await old.close()
+        if not halls or offer_sdp is None:
+            return None
+        wall = Wall(owner, halls, self.settings)
+        try:
+            answer = await wall.answer(offer_sdp)
+        except BaseException:
+            await wall.close()
+            raise
+        wall.on_closed = self._wall_closed
+        self.walls[owner] = wall
+        self._show_walls()
+        return answer
+
+    def tiles(self, owner: UserId) -> list[dict[str, Any]]:
+        """What each tile of ``owner``'s wall shows: ``layer`` light|full, or None when that hall
+        sends no picture now."""
+        wall = self.walls.get(owner)
+        out = []
+        for hall in wall.halls if wall is not None else []:
+            peer = self.peers.get(hall)
+            source = wall_layer(peer.sources, peer.light) if peer is not None else None
+            layer = None if source is None else "light" if source is peer.light else "full"  # type: ignore[union-attr]
+            out.append({"user_id": hall, "publishing": source is not None, "layer": layer})
+        return out
+
+    def _show_walls(self) -> None:
+        for wall in self.walls.values():
+            shown = []
+            for hall in wall.halls:
+                peer = self.peers.get(hall)
+                shown.append(wall_layer(peer.sources, peer.light) if peer is not None else None)
+            wall.show(shown)
+
+    def _wall_closed(self, wall: Wall) -> None:
+        if self.walls.get(wall.owner) is wall:
+            del self.walls[wall.owner]
+
+    async def close(self) -> None:
+        for wall in list(self.walls.values()):
+            await wall.close()
+        self.walls.clear()
+        await super().close()
+
     # --- RoomBase ------------------------------------------------------------------------------
 
     async def _close(self, peer: Peer) -> None:
@@ -49,14 +101,15 @@ class Room(RoomBase[Peer]):
 
     def _apply_route(self, main: UserId | None) -> None:
         main_peer = self.peers.get(main) if main is not None else None
-        # PROTOCOL §4: the hall on the main stream gets the chair's stream instead of its own
-        # (sending a hall its own picture back cost it a write and a key frame request a frame)
-        chair = self.peers.get(self.chair_id) if self.chair_id is not None else None
-        if chair is main_peer or chair is None or not self._publishes(chair):
-            chair = None
+        # PROTOCOL §4: the hall on the main stream gets the chair's (or the chair's hall's)
+        # stream instead of its own (sending a hall its own picture back cost it a write and a
+        # key frame request a frame)
+        alternate = self._chair_source(main)
+        chair = self.peers.get(alternate) if alternate is not None else None
         for peer in self.peers.values():
             peer.shown = chair if peer is main_peer else main_peer
             self._send(peer)
+        self._show_walls()  # a hall came, went or stopped sending
 
     def _send(self, peer: Peer) -> None:
         """Put behind ``peer``'s outputs what it is shown, in the layer its link carries."""

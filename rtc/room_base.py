@@ -36,10 +36,12 @@ P = TypeVar("P", bound=Session)
 
 
 class RoomBase(ABC, Generic[P]):
-    """Routes the main stream — the floor holder when connected, else the chair — to everyone.
+    """Routes the main stream to everyone: the floor holder when connected, else the chair —
+    each through their hall when they send no media of their own (PROTOCOL §4; ``set_seats``).
 
-    ``on_main(user_id | None)`` is called whenever the effective main stream changes;
-    ``on_state(user_id, state)`` whenever a participant's media state changes.
+    ``on_main(source_id | None)`` is called whenever the effective main stream changes (whose
+    media it is, or whom it stands for: ``speaker``); ``on_state(user_id, state)`` whenever a
+    participant's media state changes.
     """
 
     def __init__(
@@ -62,14 +64,29 @@ class RoomBase(ABC, Generic[P]):
         self._on_main = on_main
         self._on_state = on_state
         self._floor: UserId | None = None
-        self._main: UserId | None = None
+        self._main: UserId | None = None  # whose media everyone gets
+        self._speaker: UserId | None = None  # whom it stands for: the floor holder, or the chair
+        self.seats: dict[UserId, UserId | None] = {}  # person -> their hall (a point's user id)
+        self.walls: dict[UserId, Any] = {}  # staff user -> their wall (rtc/wall.py; Room only)
         self._muted: Mutes = muted if muted is not None else {}
         self._watchdogs: dict[UserId, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def main(self) -> UserId | None:
+        """Whose camera and microphone everyone now gets (``rtc:main``'s ``source_id``)."""
         return self._main
+
+    @property
+    def speaker(self) -> UserId | None:
+        """Whom the main stream stands for (``rtc:main``'s ``user_id``): the floor holder, or
+        the chair; None when nobody's media reaches the room."""
+        return self._speaker
+
+    def set_seats(self, seats: dict[UserId, UserId | None]) -> None:
+        """Who sits in which hall (meeting/seats.py); the main stream follows."""
+        self.seats = dict(seats)
+        self._route()
 
     async def leave(self, user_id: UserId) -> None:
         if self.lost.pop(user_id, None) is not None or user_id in self.peers:
@@ -177,19 +194,42 @@ class RoomBase(ABC, Generic[P]):
         self._watchdogs[peer.user_id] = asyncio.ensure_future(self._watch_ice(peer))
         self._route()
 
-    def _effective_main(self) -> UserId | None:
-        for candidate in (self._floor, self.chair_id):
+    def _source_of(self, user_id: UserId | None) -> UserId | None:
+        """Whose media stands for ``user_id``: their own when they send any, else their hall's
+        when it does; None when neither."""
+        for candidate in (user_id, self.seats.get(user_id) if user_id is not None else None):
             peer = self.peers.get(candidate) if candidate is not None else None
             if peer is not None and self._publishes(peer):
                 return candidate
         return None
 
+    def _effective_main(self) -> tuple[UserId | None, UserId | None]:
+        """(speaker, source): the floor holder's media (or hall's), else the chair's."""
+        for candidate in (self._floor, self.chair_id):
+            source = self._source_of(candidate)
+            if source is not None:
+                return candidate, source
+        return None, None
+
+    def _chair_source(self, main: UserId | None) -> UserId | None:
+        """What the hall on the main stream gets instead of itself: the chair's media (or the
+        chair's hall's); None when that is the main stream itself."""
+        source = self._source_of(self.chair_id)
+        return None if source == main else source
+
     def _route(self) -> None:
-        main = self._effective_main()
+        speaker, main = self._effective_main()
         self._apply_route(main)
-        if main != self._main:
-            log.info("meeting %s: main %s -> %s", self.meeting_id, self._main, main)
-            self._main = main
+        if (speaker, main) != (self._speaker, self._main):
+            log.info(
+                "meeting %s: main %s (%s) -> %s (%s)",
+                self.meeting_id,
+                self._main,
+                self._speaker,
+                main,
+                speaker,
+            )
+            self._main, self._speaker = main, speaker
             if self._on_main is not None:
                 self._on_main(main)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from meeting.hub import meeting_room, staff_room
 from meeting.models import Meeting, SpeakingRequest
+from meeting.seats import meeting_halls
 
 from .config import RtcSettings
 from .room import Room
@@ -26,6 +27,10 @@ log = logging.getLogger("hop.rtc")
 POINTS_INTERVAL_S = 2.0
 
 _media: weakref.WeakKeyDictionary[Server, Media] = weakref.WeakKeyDictionary()
+
+
+class WallUnavailable(Exception):
+    """rtc:watch where media runs in worker processes (not built there yet)."""
 
 
 def media_of(server: Server) -> Media:
@@ -52,6 +57,7 @@ class Media:
         self.rooms: dict[int, Room | WorkerRoom] = {}
         self.pool: WorkerPool | None = None  # rtc_workers > 0: started with the server
         self.owners: dict[tuple[int, UserId], str | None] = {}  # (meeting, user) -> socket id
+        self.wall_owners: dict[tuple[int, UserId], str | None] = {}  # the same, for walls
         # per meeting, kept while its room comes and goes (until the meeting ends)
         self.mutes: dict[int, Mutes] = {}
         self.points: dict[int, list[dict[str, Any]]] = {}  # the last rtc:points, until the end
@@ -86,6 +92,7 @@ class Media:
             else:
                 room = Room(meeting_id, chair_id, self.settings, on_main=on_main, muted=muted)
             self.rooms[meeting_id] = room
+            room.seats = await meeting_halls(meeting_id)
             room.set_main(await current_speaker(meeting_id))
         return room
 
@@ -96,6 +103,41 @@ class Media:
             answer = await room.join(user_id, sdp)
             self.owners[(meeting_id, user_id)] = sid
             return answer
+
+    async def watch(
+        self,
+        meeting_id: int,
+        user_id: UserId,
+        sid: str | None,
+        halls: list[UserId],
+        sdp: str | None,
+    ) -> dict[str, Any]:
+        """``user_id``'s wall (rtc:watch); no halls: it ends. The answer and each tile's layer."""
+        async with self._lock:
+            key = (meeting_id, user_id)
+            room = self.rooms.get(meeting_id)
+            if not halls:
+                self.wall_owners.pop(key, None)
+                if isinstance(room, Room):
+                    await room.watch(user_id, [], None)
+                    await self._forget_if_empty(room)
+                return {"type": "answer", "sdp": None, "tiles": []}
+            room = await self.room(meeting_id)
+            if not isinstance(room, Room):
+                raise WallUnavailable()
+            answer = await room.watch(user_id, halls, sdp)
+            self.wall_owners[key] = sid
+            return {"type": "answer", "sdp": answer, "tiles": room.tiles(user_id)}
+
+    async def unwatch(self, meeting_id: int, user_id: UserId, sid: str | None = None) -> None:
+        key = (meeting_id, user_id)
+        if key not in self.wall_owners or (sid is not None and self.wall_owners[key] != sid):
+            return
+        del self.wall_owners[key]
+        room = self.rooms.get(meeting_id)
+        if isinstance(room, Room):
+            await room.watch(user_id, [], None)
+            await self._forget_if_empty(room)
 
     async def leave(self, meeting_id: int, user_id: UserId, sid: str | None = None) -> None:
         """End the session; with ``sid``, only if that socket owns it (a newer one may)."""
@@ -111,11 +153,21 @@ class Media:
     async def socket_gone(self, sid: str) -> None:
         for meeting_id, user_id in [k for k, owner in self.owners.items() if owner == sid]:
             await self.leave(meeting_id, user_id, sid)
+        for meeting_id, user_id in [k for k, owner in self.wall_owners.items() if owner == sid]:
+            await self.unwatch(meeting_id, user_id, sid)
 
     def floor_changed(self, meeting_id: int, speaker_id: UserId | None) -> None:
         room = self.rooms.get(meeting_id)
         if room is not None:
             room.set_main(speaker_id)
+
+    async def seats_changed(self, meeting_id: int) -> None:
+        """Someone was seated elsewhere, or a hall invited or removed: the main stream follows."""
+        room = self.rooms.get(meeting_id)
+        if room is not None:
+            halls = await meeting_halls(meeting_id)
+            if self.rooms.get(meeting_id) is room:
+                room.set_seats(halls)
 
     async def meeting_changed(self, meeting_id: int) -> None:
         """The chair may have been replaced: the main stream follows."""
@@ -131,6 +183,8 @@ class Media:
         self.mutes.pop(meeting_id, None)
         for key in [k for k in self.owners if k[0] == meeting_id]:
             del self.owners[key]
+        for key in [k for k in self.wall_owners if k[0] == meeting_id]:
+            del self.wall_owners[key]
         if room is not None:
             await room.close()
             if push:
@@ -138,7 +192,12 @@ class Media:
         self.points.pop(meeting_id, None)  # no media after the end: nothing to show
 
     async def _forget_if_empty(self, room: Room | WorkerRoom) -> None:
-        if not room.peers and not room.lost and self.rooms.get(room.meeting_id) is room:
+        if (
+            not room.peers
+            and not room.lost
+            and not room.walls
+            and self.rooms.get(room.meeting_id) is room
+        ):
             del self.rooms[room.meeting_id]
             await room.close()
             # no more rtc:points for this room: one now, so that the staff see who left
@@ -155,8 +214,10 @@ class Media:
                 self.server.emit("rtc:points", data, staff_room(room.meeting_id)), "rtc:points"
             )
 
-    def _main_changed(self, meeting_id: int, user_id: UserId | None) -> None:
-        data = {"meeting_id": meeting_id, "user_id": user_id}
+    def _main_changed(self, meeting_id: int, source_id: UserId | None) -> None:
+        room = self.rooms.get(meeting_id)
+        speaker = room.speaker if room is not None else None
+        data = {"meeting_id": meeting_id, "user_id": speaker, "source_id": source_id}
         self.server.spawn(self.server.emit("rtc:main", data, meeting_room(meeting_id)), "rtc:main")
 
     async def push_points(self) -> None:
@@ -174,7 +235,11 @@ class Media:
         """The snapshot's ``rtc`` part. The staff, who get rtc:points and may mute, also get
         who is muted (connected or not) and the last rtc:points entries, so that a console
         shows them at once."""
-        part: dict[str, Any] = {"main": main_of(self.server, meeting_id)}
+        room = self.rooms.get(meeting_id)
+        part: dict[str, Any] = {
+            "main": room.speaker if room is not None else None,
+            "source_id": room.main if room is not None else None,
+        }
         if staff:
             mutes = self.mutes.get(meeting_id, {})
             part["muted"] = {user_id: sorted(kinds) for user_id, kinds in mutes.items() if kinds}
@@ -211,9 +276,3 @@ async def points_service(server: Server) -> None:
                 log.exception("rtc:points failed")
     finally:
         await media.close()
-
-
-def main_of(server: Server, meeting_id: int) -> UserId | None:
-    """Whose stream everyone sees now (None: nobody is connected)."""
-    room = media_of(server).rooms.get(meeting_id)
-    return room.main if room is not None else None

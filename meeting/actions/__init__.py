@@ -8,6 +8,7 @@ from meeting.actions import (  # noqa: F401
     opinions,
     participants,
     polls,
+    seats,
     units,
     users,
 )

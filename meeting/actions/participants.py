@@ -11,6 +11,7 @@ from meeting.errors import conflict, invalid, not_found
 from meeting.hub import STAFF, Context, Payload, action
 from meeting.identity import unit_and_descendants
 from meeting.models import EVERY_ROLE, MeetingStatus, Participant, Response, Role, User
+from meeting.seats import meeting_halls
 from meeting.views import participants_payload, push_participants
 
 
@@ -67,10 +68,13 @@ async def add(ctx: Context, p: ParticipantAdd) -> dict:
         wanted |= set(await members.values_list("id", flat=True))
     already = set(await Participant.filter(meeting=m).values_list("user_id", flat=True))
     new = sorted(wanted - already)  # someone already invited keeps their role
+    # A new point can become the hall of people already invited (their unit's, or one above).
+    halls_before = await meeting_halls(m.id) if p.role == Role.POINT and new else None
     for uid in new:
         await Participant.create(meeting=m, user_id=uid, role=p.role, invited_at=ctx.now)
     if new:
-        await push_participants(ctx, new)
+        await push_participants(ctx, new, halls_before=halls_before)
+        ctx.signal("seats.changed", meeting_id=m.id)  # a new point may be someone's hall
         if m.status in LIVE:
             await ctx.notify(new, "invitation", f"Giấy mời họp: {m.title} — {when_where(m)}")
     # The ack (to staff) keeps the whole list: who was invited already is the answer too.
@@ -86,8 +90,11 @@ async def remove(ctx: Context, p: ParticipantRemove) -> dict:
         raise not_found("Người này không có trong danh sách mời")
     if seat.role == Role.CHAIR:
         raise conflict("Không thể bỏ người chủ trì; hãy đổi chủ trì trước")
+    # The people who sat in a removed point's hall move to their default hall.
+    halls_before = await meeting_halls(m.id) if seat.role == Role.POINT else None
     await seat.delete()
-    payload = await push_participants(ctx, removed=[p.user_id])
+    payload = await push_participants(ctx, removed=[p.user_id], halls_before=halls_before)
+    ctx.signal("seats.changed", meeting_id=m.id)
     # Their sockets, on whichever process, stop receiving the meeting's pushes.
     ctx.after_commit(lambda: ctx.server.fanout.leave_meeting(m.id, p.user_id))
     if m.status in LIVE:

@@ -9,6 +9,9 @@ import { tellHall } from "/static/js/parts/hall-alert.js";
 // The pushes the kiosk follows (the floor, the presented page), declared by their features.
 import "/static/js/floor/pushes.js";
 import "/static/js/docs/pushes.js";
+import { renderFloor } from "/static/js/kiosk/floor.js";
+import { renderCaption, showPicture } from "/static/js/kiosk/picture.js";
+import { renderVote } from "/static/js/kiosk/vote.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -22,21 +25,12 @@ let generation = 0; // bumps on every (re)connection; stale ones stop themselves
 let retryMs = 1000;
 let retryTimer = null;
 const muted = { audio: false, video: false };
+let over = false; // the meeting ended (or was cancelled): no media, no reconnecting
 
 function status(text) {
   $("status").textContent = text;
 }
 
-function nameOf(userId) {
-  const p = live?.state()?.participants?.find((x) => x.user_id === userId);
-  return p ? p.full_name : "";
-}
-
-function mainUser(state) {
-  // The latest rtc:main push (user_id may be null: nobody connected), else the snapshot's.
-  if (state?.["rtc:main"] && "user_id" in state["rtc:main"]) return state["rtc:main"].user_id ?? null;
-  return state?.rtc?.main ?? null;
-}
 
 // The presented page, drawn by the documents panel's pdf.js viewer (docs/viewer.js) from
 // /api/documents/{id}/file with this kiosk's session cookie; hidden when nothing is presented.
@@ -74,12 +68,31 @@ function showPresented(state) {
 function render(state) {
   if (!state) return;
   $("title").textContent = state.title || "";
-  const speaker = state.floor?.speaker;
-  $("speaker").textContent = nameOf(speaker ? speaker.user_id : mainUser(state));
+  if (["ended", "cancelled"].includes(state.status)) {
+    end(state);
+    return;
+  }
+  renderCaption(state);
   showPresented(state);
-  const mine = (state.floor?.queue || []).some((q) => q.user_id === state.me_id);
-  $("request").textContent = mine ? "Đã đăng ký phát biểu" : "Đăng ký phát biểu";
+  renderFloor(state, (e) => status(e.message));
+  renderVote(state, (e) => status(e.message));
   tellHall(state);
+}
+
+// The end of the meeting: say so, release the camera and stop; nothing reconnects after it.
+function end(state) {
+  $("ended").hidden = false;
+  $("ended-title").textContent = state.title || "";
+  if (over) return;
+  over = true;
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  generation++;
+  closePeer();
+  for (const track of local?.getTracks() || []) track.stop();
+  lightTrack?.stop();
+  $("vote").hidden = true;
+  status(state.status === "cancelled" ? "Cuộc họp đã bị huỷ" : "Cuộc họp đã kết thúc");
 }
 
 async function devices() {
@@ -163,6 +176,7 @@ async function receivedLayer() {
 
 async function watchLayer() {
   const seen = await receivedLayer().catch(() => null);
+  if (live?.state() && !over) showPicture(live.state(), seen === "full" || seen === "light");
   if (seen && seen !== layer) {
     layer = seen;
     document.body.dataset.layer = layer;
@@ -187,7 +201,7 @@ function closePeer() {
 }
 
 function scheduleReconnect() {
-  if (retryTimer) return;
+  if (retryTimer || over) return;
   status(`Mất kết nối, thử lại sau ${Math.round(retryMs / 1000)} giây…`);
   retryTimer = setTimeout(() => {
     retryTimer = null;
@@ -197,6 +211,7 @@ function scheduleReconnect() {
 }
 
 async function connectMedia() {
+  if (over) return;
   const mine = ++generation;
   closePeer();
   status("Đang kết nối hình ảnh…");
@@ -284,8 +299,7 @@ async function main() {
   });
   await live.ready;
   render(live.state());
-  $("request").onclick = () =>
-    call("floor:request", { meeting_id: meetingId }).catch((e) => status(e.message));
+  if (over) return;
   $("mute-audio").onclick = (e) => toggle("audio", e.currentTarget, "Bật micro", "Tắt micro");
   $("mute-video").onclick = (e) => toggle("video", e.currentTarget, "Bật camera", "Tắt camera");
   $("camera").onchange = changeDevice;
@@ -295,7 +309,7 @@ async function main() {
   onConnection((s) => {
     if (s === "connected" && socketDown) connectMedia();
     socketDown = s !== "connected";
-    if (socketDown) status("Mất kết nối máy chủ…");
+    if (socketDown && !over) status("Mất kết nối máy chủ…");
   });
   setInterval(watchLayer, 1000);
   await connectMedia();

@@ -96,6 +96,8 @@ class ParticipantView(Strict):
     responded_at: Time | None
     present: StrictBool
     checked_in_at: Time | None
+    seat_id: Id | None
+    hall_id: Id | None
 
 
 class PublicParticipantView(Strict):
@@ -111,6 +113,8 @@ class PublicParticipantView(Strict):
     substitute_for: Id | None
     present: StrictBool
     checked_in_at: Time | None
+    seat_id: Id | None
+    hall_id: Id | None
 
 
 class Summary(Strict):

@@ -262,6 +262,7 @@ class ConclusionPublished(StatePush):
 class RtcMain(Strict):
     meeting_id: Id
     user_id: Id | None
+    source_id: Id | None
 
 
 class PointLink(Strict):

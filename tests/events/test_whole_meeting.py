@@ -104,6 +104,7 @@ def apply_push(
             model["conclusions"] = body["conclusions"]
     elif event == "rtc:main":
         model["rtc"]["main"] = body["user_id"]
+        model["rtc"]["source_id"] = body["source_id"]
     # opinion:added, document:opened, note:saved, notification and rtc:points change nothing
     # the snapshot holds.
     return None
@@ -731,7 +732,12 @@ async def _meeting(
     assert [d["kind"] for d in final["documents"]] == ["upload", "upload", "notice"]
     assert final["documents"][2]["version"] == 2
     assert final["presented"] is None
-    assert final["rtc"] == {"main": None, "muted": {}, "points": []}  # staff's view
+    assert final["rtc"] == {
+        "main": None,
+        "source_id": None,
+        "muted": {},
+        "points": [],
+    }  # staff's view
 
 
 async def _wait(w: Watcher, event: str, where: Any) -> None:

@@ -54,13 +54,15 @@ async def test_halls_see_the_chair_then_the_floor(live: Live, meeting: dict[str,
     await hall1.wait_colour(RED)
 
     snapshot = await hall2_socket.ok("meeting:get", {"meeting_id": mid})
-    assert snapshot["rtc"] == {"main": meeting["chair"].id}
+    assert snapshot["rtc"] == {"main": meeting["chair"].id, "source_id": meeting["chair"].id}
 
     started = time.monotonic()
     await live.server.hub.fire("floor.changed", meeting_id=mid, speaker_id=p1.id)
     await hall2.wait_colour(GREEN, within=1.0)
     print(f"floor to hall 1 -> hall 2 sees it after {(time.monotonic() - started) * 1000:.0f} ms")
-    await hall2_socket.push("rtc:main", lambda d: d == {"meeting_id": mid, "user_id": p1.id})
+    await hall2_socket.push(
+        "rtc:main", lambda d: d == {"meeting_id": mid, "user_id": p1.id, "source_id": p1.id}
+    )
 
     await live.server.hub.fire("floor.changed", meeting_id=mid, speaker_id=None)
     await hall2.wait_colour(RED, within=1.0)
@@ -219,7 +221,7 @@ async def test_snapshot_has_mutes_and_the_last_points(live: Live, meeting: dict[
 
     # not for the halls (rtc:points are the staff's)
     snapshot = await socket1.ok("meeting:get", {"meeting_id": mid})
-    assert snapshot["rtc"] == {"main": chair}
+    assert snapshot["rtc"] == {"main": chair, "source_id": chair}
 
     # mutes outlive the room: everyone leaves, the room goes, the mute stays
     await socket1.ok("rtc:leave", {"meeting_id": mid})

@@ -206,7 +206,9 @@ async def server_flow(live: Live, m: dict[str, Any]) -> None:
 
     await live.server.hub.fire("floor.changed", meeting_id=mid, speaker_id=p1.id)
     await hall2.wait_colour(GREEN, within=1.0)
-    await hall2_socket.push("rtc:main", lambda d: d == {"meeting_id": mid, "user_id": p1.id})
+    await hall2_socket.push(
+        "rtc:main", lambda d: d == {"meeting_id": mid, "user_id": p1.id, "source_id": p1.id}
+    )
     await live.server.hub.fire("floor.changed", meeting_id=mid, speaker_id=None)
     await hall2.wait_colour(RED, within=1.0)
 

@@ -37,6 +37,7 @@ function drawList(sk, state, { meetingId, user }) {
   const canMark = staff && ["scheduled", "in_progress"].includes(state.status);
   const canRemove = staff && !["ended", "cancelled"].includes(state.status);
   const nameOf = (id) => parts.find((p) => p.user_id === id)?.full_name || "?";
+  const halls = parts.filter((p) => p.role === "point");
   const shown = sk.filter
     ? parts.filter((p) => `${p.full_name} ${p.username} ${p.title}`.toLowerCase().includes(sk.filter))
     : parts;
@@ -46,6 +47,7 @@ function drawList(sk, state, { meetingId, user }) {
     h("div.person-main",
       h("strong.person-name", p.full_name, p.user_id === user.id ? h("span.muted", t(" (bạn)", " (you)")) : null),
       h("span.muted.person-sub", [p.title, p.point ? label("role", "point") : null].filter(Boolean).join(" · ")),
+      p.role !== "point" && p.hall_id ? h("span.muted.person-hall", t(`Ngồi tại: ${nameOf(p.hall_id)}`, `Sits in: ${nameOf(p.hall_id)}`)) : null,
       p.substitute_for ? h("span.muted", t(`Dự thay cho ${nameOf(p.substitute_for)}`, `On behalf of ${nameOf(p.substitute_for)}`)) : null,
       p.note ? h("span.note", "“", p.note, "”") : null),
     h("div.person-tags",
@@ -53,6 +55,7 @@ function drawList(sk, state, { meetingId, user }) {
       p.role === "secretary" && p.response === "accepted" ? null : badge("response", p.response),
       p.present ? h("span.badge.present", t("Có mặt", "Present"), p.checked_in_at ? ` ${fmtTime(p.checked_in_at)}` : "") : null),
     staff ? h("div.person-tools",
+      canRemove && p.role !== "point" && halls.length ? seatPicker(p, halls, meetingId) : null,
       canMark ? h("button", {
         type: "button",
         class: p.present ? "" : "primary-outline",
@@ -72,6 +75,28 @@ function drawList(sk, state, { meetingId, user }) {
       }, "✕") : null) : null);
 
   fill(sk.list, shown.length ? h("ul.people", shown.map(row)) : empty(t("Chưa có ai.", "Nobody yet.")));
+}
+
+// participant:seat: which hall's camera films this person when they speak ("" = the default:
+// their own unit's hall, else the nearest unit above with one).
+function seatPicker(p, halls, meetingId) {
+  const select = h("select.seat", {
+    "aria-label": t(`Điểm cầu của ${p.full_name}`, `Hall of ${p.full_name}`),
+    onchange: async () => {
+      const hall_id = select.value ? Number(select.value) : null;
+      select.disabled = true;
+      try {
+        await call("participant:seat", { meeting_id: meetingId, user_id: p.user_id, hall_id });
+      } catch (err) {
+        toast(errorText(err), "error");
+      } finally {
+        select.disabled = false;
+      }
+    },
+  },
+  h("option", { value: "" }, t("Điểm cầu mặc định", "Default hall")),
+  halls.map((hall) => h("option", { value: String(hall.user_id), selected: p.seat_id === hall.user_id }, hall.full_name)));
+  return select;
 }
 
 async function inviteDialog({ meetingId, state }) {

@@ -13,6 +13,7 @@
 // Rows are keyed by user and updated in place, so a button is never replaced under a finger.
 import { h, fill } from "../dom.js";
 import { busy } from "../ui.js";
+import { chairCamera } from "./camera.js";
 
 const STALE_MS = 6000;
 const WEAK_LOSS_PCT = 5;
@@ -28,11 +29,13 @@ function ensureStyle() {
   document.head.append(h("link", { id: "rtc-css", rel: "stylesheet", href: "/static/js/rtc/halls.css" }));
 }
 
-/** Whose stream is the main one: the latest rtc:main push, else the snapshot's rtc.main. */
+/** Whose camera the main stream is (a hall when the speaker speaks from it: source_id, v2):
+ * the latest rtc:main push, else the snapshot's rtc. */
 export function mainUserOf(state) {
   if (!state) return null;
-  if (state["rtc:main"] && "user_id" in state["rtc:main"]) return state["rtc:main"].user_id ?? null;
-  return state.rtc?.main ?? null;
+  const push = state["rtc:main"];
+  if (push && "user_id" in push) return ("source_id" in push ? push.source_id : push.user_id) ?? null;
+  return (state.rtc && "source_id" in state.rtc ? state.rtc.source_id : state.rtc?.main) ?? null;
 }
 
 /** health(entry, wasConnected, settled) → "connected" | "weak" | "lost" | "none"
@@ -85,7 +88,11 @@ export default {
     const emptyNote = h("p.empty", { hidden: true },
       t("Cuộc họp chưa mời điểm cầu nào.", "No connection points are invited to this meeting."));
     fill(el, h("div.halls-panel",
-      h("div.halls-head", counts, mainLine),
+      h("div.halls-head", counts, mainLine,
+        // the wall: the halls' pictures, 16 a page (static/wall.html, rtc:watch)
+        h("a.button", { href: `/static/wall.html?meeting=${ctx.meetingId}`, target: "_blank", rel: "noopener" },
+          t("Xem hình các điểm cầu", "See the halls")),
+        isChair ? chairCamera(ctx).el : null),
       emptyNote,
       list,
       h("p.muted.halls-legend",
