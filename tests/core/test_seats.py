@@ -88,3 +88,30 @@ async def test_seat_refused(clients: Live) -> None:
         "participant:seat",
         [({"meeting_id": mid, "user_id": d1.id, "hall_id": pt.id}, "forbidden", None)],
     )
+
+
+async def test_a_point_invited_or_removed_moves_its_people_in_the_delta(clients: Live) -> None:
+    """participants:updated carries only changed rows (v2): when a hall is invited after the
+    people of its unit, their rows change too (their hall_id), and every client is told."""
+    _, ac = await admin(clients)
+    commune = await ac.ok("unit:create", {"name": "Xã Tân Lập", "kind": "commune"})
+    m = await meeting_with(clients, delegates=0)
+    mid, sc = m["meeting_id"], m["secretary_client"]
+    local = await clients.person("daibieu", unit_id=commune["id"])
+    hall = await clients.person("diemcau", point=True, unit_id=commune["id"])
+    await sc.ok("participant:add", {"meeting_id": mid, "role": "delegate", "user_ids": [local.id]})
+    dc = await clients.client(local)
+    snap = await dc.ok("meeting:join", {"meeting_id": mid})
+    assert participant(snap, local.id)["hall_id"] is None  # type: ignore[index]
+    dc.mark()
+
+    await sc.ok("participant:add", {"meeting_id": mid, "role": "point", "user_ids": [hall.id]})
+    pushed = await dc.push("participants:updated", lambda d: d["meeting_id"] == mid)
+    assert pushed["seq"] == snap["seq"] + 1
+    assert participant(pushed, local.id)["hall_id"] == hall.id  # type: ignore[index]
+    assert participant(pushed, hall.id)["hall_id"] == hall.id  # type: ignore[index]
+
+    await sc.ok("participant:remove", {"meeting_id": mid, "user_id": hall.id})
+    pushed = await dc.push("participants:updated", lambda d: d["meeting_id"] == mid)
+    assert pushed["removed"] == [hall.id]
+    assert participant(pushed, local.id)["hall_id"] is None  # type: ignore[index]
