@@ -6,6 +6,7 @@
 import { h, fill } from "../dom.js";
 import { busy, confirmDialog, dialog, showError } from "../ui.js";
 import { createViewer } from "./viewer.js";
+import { sendOrQueue } from "../offline/outbox.js";
 
 const STAFF = ["chair", "secretary"];
 
@@ -190,11 +191,14 @@ export default {
       const key = noteKey || `${openDoc.id}:${viewer.page() || 1}`;
       const page = Number(key.split(":")[1]);
       const text = noteText.value;
-      const saved = await ctx.call("note:save", { document_id: openDoc.id, page, text });
+      // Offline, the note waits on the device (offline/outbox.js) and is shown as written.
+      const out = await sendOrQueue("note:save", { document_id: openDoc.id, page, text },
+        { meetingId: ctx.meetingId, label: t(`ghi chú trang ${page}`, `note on page ${page}`) });
+      const saved = out.sent || { id: null, document_id: openDoc.id, page, text, deleted: !text.trim() };
       if (saved.deleted) notes.delete(page); else notes.set(page, saved);
       if (drafts.get(key) === text || noteKey === key) drafts.delete(key);
       drawNotes();
-      ctx.toast(t("Đã lưu ghi chú", "Note saved"));
+      if (out.sent) ctx.toast(t("Đã lưu ghi chú", "Note saved"));
     }));
 
     // ---- presenting ------------------------------------------------------------------------

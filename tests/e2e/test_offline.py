@@ -1,0 +1,81 @@
+"""Offline first (issue 13), in Chromium with the network cut (`context.set_offline`): the app
+opens after a reload and shows the meeting from the device, marked "ngoại tuyến"; an opinion
+written offline waits on the device and reaches staff once when the link returns; a vote is
+never queued."""
+
+from __future__ import annotations
+
+from playwright.async_api import Page, expect
+
+from meeting.models import Opinion
+from tests.e2e.conftest import Browsers, shot, unique
+from tests.live import Live, meeting_with
+
+
+async def controlled(page: Page) -> None:
+    """Wait until the service worker has the app shell and controls the page."""
+    await page.evaluate("navigator.serviceWorker.ready")
+    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+async def test_the_app_opens_offline_and_sends_what_was_done(
+    clients: Live, browsers: Browsers
+) -> None:
+    live = clients
+    title = unique("Họp trực tuyến ngoại tuyến")
+    m = await meeting_with(live, title=title, delegates=1, start=True)
+    mid, sec = m["meeting_id"], m["secretary_client"]
+    (delegate,) = m["delegates"]
+    chair = await live.client(m["chair"])
+    await sec.ok(
+        "meeting:join", {"meeting_id": mid}
+    )  # staff get opinions in the meeting's staff room
+    item = await sec.ok(
+        "agenda:add", {"meeting_id": mid, "title": "Báo cáo tình hình kinh tế - xã hội"}
+    )
+    await chair.ok("agenda:activate", {"item_id": item["id"]})
+    poll = await chair.ok("poll:create", {"meeting_id": mid, "question": "Thông qua báo cáo?"})
+    await chair.ok("poll:open", {"poll_id": poll["poll_id"]})
+
+    page = await browsers.login(delegate.user.username)
+    await page.goto(f"{live.url}/#/meetings/{mid}")
+    await expect(page.locator(".agenda-item.active", has_text="Báo cáo tình hình")).to_be_visible()
+    await controlled(page)
+    mark = page.get_by_test_id("offline-mark")
+    await expect(mark).to_be_hidden()
+
+    # The link drops, and the user reloads: the app and the meeting come from the device.
+    await page.context.set_offline(True)
+    await page.reload()
+    await expect(mark).to_be_visible()
+    await expect(mark).to_contain_text("Ngoại tuyến")
+    await expect(page.locator("h1", has_text=title)).to_be_visible()
+    await expect(page.locator(".agenda-item.active", has_text="Báo cáo tình hình")).to_be_visible()
+
+    # A vote is never queued: the card says it needs the link.
+    await page.get_by_role("tab", name="Phát biểu").click()
+    await expect(page.get_by_test_id("vote-needs-link")).to_contain_text("cần có mạng")
+    await shot(page, "offline-meeting")
+
+    # An opinion written offline waits on the device.
+    await page.get_by_placeholder("Ý kiến góp ý của bạn").fill("Đề nghị bổ sung số liệu quý IV")
+    await page.get_by_role("button", name="Gửi góp ý").click()
+    await expect(page.get_by_test_id("opinion-waiting")).to_contain_text(
+        "Đề nghị bổ sung số liệu quý IV"
+    )
+    await shot(page, "offline-opinion-waiting")
+    assert not await Opinion.exists(meeting_id=mid)
+
+    # The link returns: it is sent, once, and staff get it; the mark goes.
+    sec.mark()
+    await page.context.set_offline(False)
+    await expect(mark).to_be_hidden(timeout=20_000)
+    got = await sec.push("opinion:added", lambda d: d["text"] == "Đề nghị bổ sung số liệu quý IV")
+    assert got["user_id"] == delegate.id
+    await expect(page.get_by_test_id("opinion-waiting")).to_have_count(0)
+    await expect(
+        page.locator(".opinion-list li", has_text="Đề nghị bổ sung số liệu quý IV")
+    ).to_have_count(1)
+    await expect(page.locator(".toast", has_text="Đã gửi")).to_be_visible()
+    assert await Opinion.filter(meeting_id=mid).count() == 1
+    await shot(page, "offline-opinion-sent")
