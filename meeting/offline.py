@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from meeting.http import server_of
 from meeting.pages import STATIC, templates
 
 NODE = STATIC / "node_modules"
@@ -88,8 +89,16 @@ async def manifest(request: Request) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/manifest+json")
 
 
+async def offline_config(request: Request) -> Response:
+    """What the client needs to keep things on the device: how long, and this release."""
+    settings = server_of(request).settings
+    body = {"keep_days": settings.offline_keep_days, "version": shell()[0]}
+    return Response(json.dumps(body), media_type="application/json")
+
+
 def routes() -> list[Route]:
     return [
+        Route("/api/offline", offline_config, methods=["GET"]),
         Route("/sw.js", service_worker, methods=["GET"]),
         Route("/manifest.webmanifest", manifest, methods=["GET"]),
     ]

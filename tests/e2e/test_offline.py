@@ -8,6 +8,8 @@ from __future__ import annotations
 from playwright.async_api import Page, expect
 
 from meeting.models import Opinion
+from tests.docs.helpers import uploaded
+from tests.docs.pdfs import vietnamese_pdf
 from tests.e2e.conftest import Browsers, shot, unique
 from tests.live import Live, meeting_with
 
@@ -79,3 +81,58 @@ async def test_the_app_opens_offline_and_sends_what_was_done(
     await expect(page.locator(".toast", has_text="Đã gửi")).to_be_visible()
     assert await Opinion.filter(meeting_id=mid).count() == 1
     await shot(page, "offline-opinion-sent")
+
+
+KEPT = """caches.open("hop-docs").then((c) => c.keys())
+  .then((keys) => keys.map((r) => new URL(r.url).pathname))"""
+
+
+async def test_documents_are_on_the_device_before_the_meeting(
+    clients: Live, browsers: Browsers
+) -> None:
+    live = clients
+    m = await meeting_with(live, title=unique("Họp có tài liệu"), delegates=1)
+    mid, sec_token = m["meeting_id"], m["secretary"].token
+    first = await uploaded(
+        live, sec_token, mid, vietnamese_pdf(6, image_kb=700), title="Tờ trình số 12"
+    )
+
+    page = await browsers.login(m["delegates"][0].user.username)
+    await page.goto(f"{live.url}/#/meetings/{mid}")
+    await page.get_by_role("tab", name="Tài liệu").click()
+    await controlled(page)
+    row = page.locator(f"li.docs-item[data-document-id='{first['id']}']")
+    # Fetched in the background, in Range chunks, without the user opening it.
+    await expect(row.get_by_test_id("on-device")).to_have_text("Đã lưu trên máy", timeout=20_000)
+    # A document added while the meeting is open comes too.
+    second = await uploaded(live, sec_token, mid, vietnamese_pdf(2), title="Báo cáo thẩm tra")
+    row2 = page.locator(f"li.docs-item[data-document-id='{second['id']}']")
+    await expect(row2.get_by_test_id("on-device")).to_have_text("Đã lưu trên máy", timeout=20_000)
+    await shot(page, "offline-documents-kept")
+
+    # Offline, after a reload: the document opens from the device and a page is drawn.
+    await page.context.set_offline(True)
+    await page.reload()
+    await expect(page.get_by_test_id("offline-mark")).to_be_visible()
+    await page.get_by_role("tab", name="Tài liệu").click()
+    await row.get_by_role("button", name="Tờ trình số 12").click()
+    viewer = page.get_by_test_id("viewer")
+    await expect(viewer).to_have_attribute("data-page", "1")
+    inked = """() => { const c = document.querySelector('.docs-canvas');
+      if (!c || !c.width) return 0;
+      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let dark = 0; for (let i = 0; i < px.length; i += 4) if (px[i] < 128) dark++;
+      return dark; }"""
+    await page.wait_for_function(f"({inked})() > 500")
+    await shot(page, "offline-document-open")
+
+    # The link returns and staff remove a document: it is gone from the device too.
+    await page.context.set_offline(False)
+    await expect(page.get_by_test_id("offline-mark")).to_be_hidden(timeout=20_000)
+    await m["secretary_client"].ok("document:remove", {"document_id": second["id"]})
+    await expect(row2).to_have_count(0)
+    await page.wait_for_function(
+        f"{KEPT}.then((k) => !k.includes('/api/documents/{second['id']}/file'))"
+    )
+    kept = await page.evaluate(KEPT)
+    assert f"/api/documents/{first['id']}/file" in kept
