@@ -5,8 +5,10 @@ never queued."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.async_api import Page, expect
 
+from meeting import offline
 from meeting.models import Opinion
 from tests.docs.helpers import uploaded
 from tests.docs.pdfs import vietnamese_pdf
@@ -136,3 +138,33 @@ async def test_documents_are_on_the_device_before_the_meeting(
     )
     kept = await page.evaluate(KEPT)
     assert f"/api/documents/{first['id']}/file" in kept
+
+
+async def test_a_new_release_takes_over_only_when_the_user_reloads(
+    clients: Live, browsers: Browsers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live = clients
+    m = await meeting_with(live, title=unique("Họp cập nhật"), delegates=1)
+    page = await browsers.login(m["delegates"][0].user.username)
+    await page.goto(f"{live.url}/#/meetings/{m['meeting_id']}")
+    await controlled(page)
+    old, urls = offline.shell()
+    shells = "caches.keys().then((k) => k.filter((n) => n.startsWith('shell-')))"
+    assert await page.evaluate(shells) == [f"shell-{old}"]
+
+    # The server is upgraded: a new version of the shell. The next visit finds the new worker,
+    # which fills its own cache and waits; the page keeps the old release and offers a reload.
+    monkeypatch.setattr(offline, "shell", lambda: ("0123456789abcdef", urls))
+    await page.reload()
+    bar = page.get_by_test_id("update-bar")
+    await expect(bar).to_contain_text("Đã có phiên bản mới")
+    assert sorted(await page.evaluate(shells)) == sorted([f"shell-{old}", "shell-0123456789abcdef"])
+    await shot(page, "offline-update-offered")
+
+    # The user reloads into it: the new worker controls the page, the old cache is gone.
+    await bar.get_by_role("button", name="Tải lại").click()
+    await page.wait_for_function(
+        "caches.keys().then((k) => k.filter((n) => n.startsWith('shell-')).join() === 'shell-0123456789abcdef')"
+    )
+    await expect(page.locator("h1", has_text="Họp cập nhật")).to_be_visible()
+    await expect(bar).to_have_count(0)
