@@ -346,10 +346,13 @@ export default {
       h("h2", isStaff ? t("Góp ý của đại biểu", "Written opinions") : t("Góp ý bằng văn bản", "Written opinion")),
       role !== "observer" ? opinionForm : null,
       opinionList));
-    ctx.call("opinion:list", { meeting_id: ctx.meetingId }).then((list) => {
+    // Offline the list comes when the link returns (the opinions are not kept on the device).
+    const loadOpinions = () => ctx.call("opinion:list", { meeting_id: ctx.meetingId }).then((list) => {
       for (const o of list) opinions.set(o.id, o);
       drawOpinions();
-    }, showError);
+    }, (err) => (err.code === "timeout" ? null : showError(err)));
+    loadOpinions();
+    const offLink = onOffline((down) => { if (!down) loadOpinions(); });
     ctx.on("opinion:added", (o) => { opinions.set(o.id, o); drawOpinions(); });
 
     // ---- drawing --------------------------------------------------------------------------------
@@ -371,6 +374,6 @@ export default {
     draw(ctx.state());
     drawOpinions();
 
-    return { destroy() { stopTimers(); offOffline(); window.removeEventListener("hop:outbox", redraw); } };
+    return { destroy() { stopTimers(); offOffline(); offLink(); window.removeEventListener("hop:outbox", redraw); } };
   },
 };

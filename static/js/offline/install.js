@@ -6,11 +6,13 @@ import { t } from "../i18n.js";
 
 export async function installApp() {
   if (!("serviceWorker" in navigator)) return null;
-  let reloading = false;
+  // Reload only when the user asked for the new release here: the first install also changes
+  // the controller (clients.claim), and another tab's "reload" must not reload this one under
+  // its user's hands (it keeps the modules it loaded; its next reload gets the new ones).
+  let asked = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    // The new release took over (after the user's "reload"): load it whole.
-    if (reloading) return;
-    reloading = true;
+    if (!asked) return;
+    asked = false;
     location.reload();
   });
   try {
@@ -19,7 +21,7 @@ export async function installApp() {
       if (!worker || !navigator.serviceWorker.controller) return; // the first install: nothing to replace
       const bar = h("div.update-bar", { role: "status", "data-testid": "update-bar" },
         h("span", t("Đã có phiên bản mới của ứng dụng.", "A new version of the app is ready.")),
-        h("button.button.primary", { type: "button", onclick: () => worker.postMessage("skip-waiting") },
+        h("button.button.primary", { type: "button", onclick: () => { asked = true; worker.postMessage("skip-waiting"); } },
           t("Tải lại", "Reload")));
       document.body.append(bar);
     };
