@@ -13,6 +13,7 @@ import { installApp } from "./offline/install.js";
 import { keepUser, keptUser, meetingStore } from "./offline/store.js";
 import { mountOfflineMark } from "./offline/status.js";
 import { startOutbox } from "./offline/outbox.js";
+import { startKeepingDocuments } from "./offline/documents.js";
 
 const root = document.getElementById("app");
 
@@ -104,6 +105,7 @@ async function boot() {
   window.addEventListener("hashchange", () => (user.must_change_password ? null : route()));
   onLang(render);
   startOutbox();
+  startKeepingDocuments();
 }
 
 boot();

@@ -112,6 +112,23 @@ async def test_documents_are_on_the_device_before_the_meeting(
     await expect(row2.get_by_test_id("on-device")).to_have_text("Đã lưu trên máy", timeout=20_000)
     await shot(page, "offline-documents-kept")
 
+    # Another coming meeting of the user's, never opened on this device: its document comes too
+    # (at the invitation's notification).
+    other = await meeting_with(live, title=unique("Họp chưa mở"), delegates=0, publish=False)
+    oc = other["secretary_client"]
+    await oc.ok(
+        "participant:add",
+        {"meeting_id": other["meeting_id"], "role": "delegate", "user_ids": [m["delegates"][0].id]},
+    )
+    third = await uploaded(
+        live, other["secretary"].token, other["meeting_id"], vietnamese_pdf(1), title="Giấy mời"
+    )
+    await oc.ok("meeting:publish", {"meeting_id": other["meeting_id"]})
+    await page.wait_for_function(
+        f"(JSON.parse(localStorage.getItem('hop:docs')) || {{}})['{third['id']}']?.done === true",
+        timeout=20_000,
+    )
+
     # Offline, after a reload: the document opens from the device and a page is drawn.
     await page.context.set_offline(True)
     await page.reload()

@@ -1,5 +1,5 @@
-// Documents on the device before the meeting (issue 13). For every meeting open in the app, the
-// user's stamped copy of each of its documents is fetched in the background and kept in Cache
+// Documents on the device before the meeting (issue 13). For every published meeting the user
+// takes part in (coming in the next 60 days, or open in the app), the user's stamped copy of each of its documents is fetched in the background and kept in Cache
 // Storage, so opening it later — offline included — draws the pages from the device.
 //  - Politely, over a weak link: one document at a time, in Range chunks of CHUNK bytes; a drop
 //    stops it and the next connect resumes from the last byte kept. The server makes every
@@ -11,7 +11,7 @@
 // What is kept is listed in localStorage (`hop:docs`, small, read synchronously by the panel);
 // the bytes are in the cache `hop-docs`: the whole copy under the document's file URL, a partial
 // one under /offline/partial/<id>.
-import { connected, onConnection } from "../api.js";
+import { call, connected, on, onConnection } from "../api.js";
 
 const CACHE = "hop-docs";
 const META = "hop:docs";
@@ -159,6 +159,35 @@ async function fetchOne(id) {
   await cache.delete(partialKey(id));
   update(id, (m) => { m.done = true; m.kept_at = new Date().toISOString(); });
   return true;
+}
+
+// ---- the user's coming meetings: their documents, without opening them -----------------------
+
+const SYNC_EVERY_MS = 60_000; // at most once a minute: 240 halls reconnect at once after a drop
+const LIVE = new Set(["scheduled", "in_progress"]);
+let lastSync = 0;
+
+/** Keep the documents of every coming meeting the user takes part in (document:list each). */
+export async function syncComingMeetings(force = false) {
+  if (!("caches" in window) || !connected()) return;
+  if (!force && Date.now() - lastSync < SYNC_EVERY_MS) return;
+  lastSync = Date.now();
+  try {
+    const meetings = await call("meeting:list", {});
+    for (const m of meetings.filter((x) => x.my_role && LIVE.has(x.status))) {
+      const documents = await call("document:list", { meeting_id: m.id });
+      await keepMeetingDocuments(m.id, { documents, ends_at: m.ends_at });
+    }
+  } catch (err) {
+    console.warn("documents of coming meetings", err); // the next connect tries again
+  }
+}
+
+/** Start keeping: now, at every reconnect, and when a notification (an invitation, a change) comes. */
+export function startKeepingDocuments() {
+  onConnection((status) => { if (status === "connected") syncComingMeetings(); });
+  on("notification", () => syncComingMeetings(true));
+  syncComingMeetings(true);
 }
 
 /** Everything kept (on sign-out). */
