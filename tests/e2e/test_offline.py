@@ -156,6 +156,19 @@ async def test_documents_are_on_the_device_before_the_meeting(
     kept = await page.evaluate(KEPT)
     assert f"/api/documents/{first['id']}/file" in kept
 
+    # A new version replaces the old one on the device.
+    newer = await uploaded(
+        live, sec_token, mid, vietnamese_pdf(3), title="Tờ trình số 12 (sửa)", replaces=first["id"]
+    )
+    newer_row = page.locator(f"li.docs-item[data-document-id='{newer['id']}']")
+    await expect(newer_row.get_by_test_id("on-device")).to_have_text(
+        "Đã lưu trên máy", timeout=20_000
+    )
+    await page.wait_for_function(
+        f"{KEPT}.then((k) => !k.includes('/api/documents/{first['id']}/file'))"
+    )
+    assert f"/api/documents/{newer['id']}/file" in await page.evaluate(KEPT)
+
 
 async def test_a_new_release_takes_over_only_when_the_user_reloads(
     clients: Live, browsers: Browsers, monkeypatch: pytest.MonkeyPatch

@@ -83,12 +83,13 @@ export async function keepMeetingDocuments(mid, state) {
   const listed = new Set(state.documents.map((d) => String(d.id)));
   await forget(Object.keys(all).filter((id) => all[id].meeting_id === mid && !listed.has(id)));
   const now = meta();
+  const before = JSON.stringify(now);
   for (const d of state.documents) {
     const had = now[d.id];
     if (had && had.sha256 === d.sha256) { had.ends_at = state.ends_at; continue; }
     now[d.id] = { meeting_id: mid, title: d.title, sha256: d.sha256, ends_at: state.ends_at, got: 0, total: null, done: false };
   }
-  saveMeta(now);
+  if (JSON.stringify(now) !== before) saveMeta(now); // most state changes are not about documents
   await expire();
   pump();
 }
