@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 
 from docs.actions import document_meeting, live_document
 from docs.models import Note
+from meeting.client_keys import ClientKeyField, once
 from meeting.errors import invalid
 from meeting.hub import Context, Payload, action
 from meeting.models import EVERY_ROLE
@@ -20,6 +21,7 @@ class NoteSave(Payload):
     document_id: int
     page: int = Field(ge=1)
     text: NoteText
+    client_key: ClientKeyField | None = None  # sent again after a drop: answered once
 
 
 class NoteList(Payload):
@@ -39,6 +41,10 @@ def note_view(n: Note) -> dict[str, Any]:
 @action("note:save", payload=NoteSave, roles=EVERY_ROLE, meeting=document_meeting)
 async def save(ctx: Context, p: NoteSave) -> dict[str, Any]:
     """Upsert the caller's note on one page; empty text deletes it (answers `deleted: true`)."""
+    return await once(ctx, "note:save", p.client_key, lambda: _save(ctx, p))
+
+
+async def _save(ctx: Context, p: NoteSave) -> dict[str, Any]:
     doc = await live_document(ctx, p.document_id)
     if p.page > doc.pages:
         raise invalid(f"Trang phải từ 1 đến {doc.pages}", page=f"out of range 1..{doc.pages}")

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     max_sockets_per_user: int = 20
     max_opinions_per_user: int = 100
     token_ttl_days: int = 30
+    # Devices delete what they keep of a meeting (its documents) this many days after it ends.
+    offline_keep_days: int = Field(default=7, ge=0, le=3650)
 
     # Digital signature of generated notices (PAdES, pyHanko); empty = unsigned.
     signing_p12: str = ""

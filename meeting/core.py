@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from meeting import actions, http, pages, realtime, views  # noqa: F401  (imports register)
+from meeting import actions, http, offline, pages, realtime, views  # noqa: F401  (imports register)
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -16,4 +16,5 @@ def install(server: Server) -> None:
 
 
 def install_pages(server: Server) -> None:
+    server.routes.extend(offline.routes())
     server.routes.extend(pages.routes())

@@ -399,3 +399,21 @@ class Change(Model):
     class Meta:
         table = "change"
         indexes = (("meeting_id", "seq"),)
+
+
+class ClientKey(Model):
+    """An action a client sent with an idempotency key (`client_key`, issue 13): a device that
+    queued it offline may send it again after a drop; the repeat answers this first result."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="client_keys", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=64)
+    action = fields.CharField(max_length=60)
+    result = fields.TextField()  # the first answer, as JSON
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "client_key"
+        unique_together = (("user", "key"),)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from meeting.client_keys import ClientKeyField, once
 from meeting.errors import conflict, forbidden, invalid, not_found
 from meeting.floor_views import SPEAKING, WAITING, current_speaker, floor_state, request_state
 from meeting.hub import Context, Payload, action
@@ -34,6 +35,7 @@ class FloorRequest(Payload):
     meeting_id: int
     agenda_item_id: int | None = None
     topic: str = Field(default="", max_length=500)
+    client_key: ClientKeyField | None = None  # sent again after a drop: answered once
 
 
 class RequestId(Payload):
@@ -89,6 +91,10 @@ async def _the_request(ctx: Context, request_id: int) -> SpeakingRequest:
 
 @action("floor:request", payload=FloorRequest, roles=REQUESTERS)
 async def request(ctx: Context, p: FloorRequest) -> dict[str, Any]:
+    return await once(ctx, "floor:request", p.client_key, lambda: _request(ctx, p))
+
+
+async def _request(ctx: Context, p: FloorRequest) -> dict[str, Any]:
     m = ctx.meeting
     assert m is not None and ctx.participant is not None
     _live(ctx)

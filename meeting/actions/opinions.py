@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
+from meeting.client_keys import ClientKeyField, once
 from meeting.errors import ActionError, conflict, invalid
 from meeting.floor_views import opinion_view
 from meeting.hub import Context, Payload, action
@@ -29,6 +30,7 @@ class OpinionSubmit(Payload):
     text: Annotated[str, StringConstraints(min_length=1, max_length=10000)]
     agenda_item_id: int | None = None
     document_id: int | None = None
+    client_key: ClientKeyField | None = None  # sent again after a drop: answered once
 
 
 class MeetingId(Payload):
@@ -37,6 +39,10 @@ class MeetingId(Payload):
 
 @action("opinion:submit", payload=OpinionSubmit, roles=AUTHORS)
 async def submit(ctx: Context, p: OpinionSubmit) -> dict[str, Any]:
+    return await once(ctx, "opinion:submit", p.client_key, lambda: _submit(ctx, p))
+
+
+async def _submit(ctx: Context, p: OpinionSubmit) -> dict[str, Any]:
     m = ctx.meeting
     assert m is not None
     if m.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):

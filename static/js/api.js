@@ -161,6 +161,15 @@ function takeLiveParts(state, answer) {
   }
 }
 
+// Where each meeting's last state is kept on the device (offline/store.js registers it): saved
+// on every change, shown when the page opens with the link down, then resumed by seq.
+let stateStore = null;
+
+/** registerStateStore({ load(meetingId) → state | null, save(meetingId, state) }) */
+export function registerStateStore(store) {
+  stateStore = store;
+}
+
 /**
  * Join a meeting and keep its live state: snapshot + pushes, resumed on a seq gap or a
  * reconnect, joined again when the user's own role changes (pass { userId }). live.state()
@@ -178,6 +187,7 @@ export function liveMeeting(meetingId, { userId = null } = {}) {
   const pushHandlers = new Map();
 
   const notifyState = () => {
+    if (state) stateStore?.save(meetingId, state);
     for (const fn of [...stateHandlers]) {
       try { fn(state); } catch (e) { console.error(e); }
     }
@@ -277,9 +287,31 @@ export function liveMeeting(meetingId, { userId = null } = {}) {
     wasConnected = true;
   }
 
+  // The first state: the server's; with the link down (the browser says so, or the connection
+  // fails) the one kept on the device, until the reconnect resumes from its seq.
+  function start() {
+    const first = join();
+    const kept = socket.connected ? null : stateStore?.load(meetingId);
+    if (!kept) return first;
+    return new Promise((resolve, reject) => {
+      const useKept = () => {
+        if (state === null) state = kept;
+        resolve(state);
+      };
+      first.then(resolve, (err) => (state ? resolve(state) : reject(err)));
+      if (!navigator.onLine) useKept();
+      else {
+        const off = onConnection((status) => {
+          off();
+          if (status === "disconnected") useKept();
+        });
+      }
+    });
+  }
+
   socket.onAny(onAny);
   socket.on("connect", onConnect);
-  const ready = join();
+  const ready = start();
 
   return {
     meetingId,

@@ -1,5 +1,5 @@
 // The single-page app: who is signed in, the header, and a hash router over the screens.
-import { call } from "./api.js";
+import { call, connected, onConnection, registerStateStore } from "./api.js";
 import { h, fill } from "./dom.js";
 import { onLang, t } from "./i18n.js";
 import { mountHeader } from "./parts/header.js";
@@ -9,6 +9,11 @@ import * as meeting from "./screens/meeting.js";
 import * as meetingForm from "./screens/meeting-form.js";
 import * as admin from "./screens/admin.js";
 import * as password from "./screens/password.js";
+import { installApp } from "./offline/install.js";
+import { keepUser, keptUser, meetingStore } from "./offline/store.js";
+import { mountOfflineMark } from "./offline/status.js";
+import { startOutbox } from "./offline/outbox.js";
+import { startKeepingDocuments } from "./offline/documents.js";
 
 const root = document.getElementById("app");
 
@@ -51,7 +56,22 @@ function route() {
 
 async function refreshUser() {
   user = await call("user:me");
+  keepUser(user);
   return user;
+}
+
+// Who is signed in: the server's answer, or with the link down the user kept on the device
+// (the app then shows what the device kept, marked "ngoại tuyến"); the server's answer still
+// replaces it when the link returns.
+function loadUser() {
+  const kept = keptUser();
+  if (!kept || connected()) return refreshUser();
+  return new Promise((resolve, reject) => {
+    const useKept = () => { user = kept; resolve(kept); };
+    const off = onConnection((status) => { off(); if (status === "disconnected") useKept(); });
+    refreshUser().then(resolve, (err) => (user ? resolve(user) : reject(err)));
+    if (!navigator.onLine) useKept();
+  });
 }
 
 function render() {
@@ -71,8 +91,11 @@ function render() {
 }
 
 async function boot() {
+  registerStateStore(meetingStore);
+  mountOfflineMark();
+  installApp();
   try {
-    await refreshUser();
+    await loadUser();
   } catch (err) {
     fill(root, h("p.error", t("Không tải được ứng dụng: ", "Could not load: "), err.message));
     showError(err);
@@ -81,6 +104,8 @@ async function boot() {
   render();
   window.addEventListener("hashchange", () => (user.must_change_password ? null : route()));
   onLang(render);
+  startOutbox();
+  startKeepingDocuments();
 }
 
 boot();

@@ -6,6 +6,8 @@
 import { h, fill } from "../dom.js";
 import { busy, confirmDialog, dialog, showError } from "../ui.js";
 import { createViewer } from "./viewer.js";
+import { sendOrQueue } from "../offline/outbox.js";
+import { keepMeetingDocuments, keptCopy, onDevice } from "../offline/documents.js";
 
 const STAFF = ["chair", "secretary"];
 
@@ -150,7 +152,7 @@ export default {
       // The opened document is brought into view (on a phone the list pushes it below the fold).
       if (changed) viewerCard.scrollIntoView({ block: "start" });
       try {
-        await viewer.open(doc.url, page);
+        await viewer.open(doc.url, page, await keptCopy(doc.id));
       } catch (err) {
         showError({ message: t("Không mở được tài liệu", "Could not open the document") + (err?.message ? `: ${err.message}` : "") });
       }
@@ -190,11 +192,14 @@ export default {
       const key = noteKey || `${openDoc.id}:${viewer.page() || 1}`;
       const page = Number(key.split(":")[1]);
       const text = noteText.value;
-      const saved = await ctx.call("note:save", { document_id: openDoc.id, page, text });
+      // Offline, the note waits on the device (offline/outbox.js) and is shown as written.
+      const out = await sendOrQueue("note:save", { document_id: openDoc.id, page, text },
+        { meetingId: ctx.meetingId, label: t(`ghi chú trang ${page}`, `note on page ${page}`) });
+      const saved = out.sent || { id: null, document_id: openDoc.id, page, text, deleted: !text.trim() };
       if (saved.deleted) notes.delete(page); else notes.set(page, saved);
       if (drafts.get(key) === text || noteKey === key) drafts.delete(key);
       drawNotes();
-      ctx.toast(t("Đã lưu ghi chú", "Note saved"));
+      if (out.sent) ctx.toast(t("Đã lưu ghi chú", "Note saved"));
     }));
 
     // ---- presenting ------------------------------------------------------------------------
@@ -250,13 +255,22 @@ export default {
     }
 
     // ---- the list, under agenda items ------------------------------------------------------
+    // Whether the document is on this device (offline/documents.js keeps it in the background).
+    function deviceMark(doc) {
+      const kept = onDevice(doc.id);
+      if (!kept) return null;
+      if (kept.done) return h("span.on-device", { "data-testid": "on-device" }, t("Đã lưu trên máy", "On this device"));
+      const pct = kept.total ? Math.floor((100 * kept.got) / kept.total) : 0;
+      return h("span.on-device.fetching", t(`Đang tải về máy ${pct}%`, `Saving to this device ${pct}%`));
+    }
     function docRow(doc) {
       return h("li.docs-item", { "data-document-id": doc.id },
         h("button.docs-open", { type: "button", onclick: () => openDocument(doc, 1) },
           h("span.docs-name", doc.title),
           h("span.muted", [t(`${doc.pages} trang`, `${doc.pages} pages`), fmtSize(doc.size),
             doc.version > 1 ? t(`bản ${doc.version}`, `version ${doc.version}`) : null,
-            doc.signed ? t("đã ký số", "signed") : null].filter(Boolean).join(" · "))),
+            doc.signed ? t("đã ký số", "signed") : null].filter(Boolean).join(" · ")),
+          deviceMark(doc)),
         isStaff ? h("span.docs-item-actions",
           h("button", { type: "button", onclick: () => showAccess(doc) }, t("Ai đã xem", "Who opened it")),
           h("button", { type: "button", onclick: () => pickVersion(doc) }, t("Bản mới", "New version")),
@@ -411,9 +425,15 @@ export default {
     ctx.onState(drawAll);
     ctx.on("document:presented", () => followPresented(ctx.state()));
     drawAll(ctx.state());
+    // Keep the meeting's documents on the device, and show how far that got.
+    const keep = (state) => keepMeetingDocuments(ctx.meetingId, state).catch((err) => console.warn("keep documents", err));
+    ctx.onState(keep);
+    keep(ctx.state());
+    const redrawList = () => { if (ctx.state()) drawList(ctx.state()); };
+    window.addEventListener("hop:docs", redrawList);
 
     return {
-      destroy() { viewer.destroy(); },
+      destroy() { viewer.destroy(); window.removeEventListener("hop:docs", redrawList); },
     };
   },
 };

@@ -30,12 +30,13 @@ export function createViewer(el, { onPage } = {}) {
   let wanted = 0;
   let drawing = Promise.resolve();
 
-  async function open(url, page = 1) {
+  // data: the copy kept on the device (offline/documents.js), drawn instead of fetching `url`.
+  async function open(url, page = 1, data = null) {
     if (url === openUrl && pdf) return show(page);
     close();
     openUrl = url;
     const task = pdfjsLib.getDocument({
-      url,
+      ...(data ? { data } : { url }),
       withCredentials: true,
       rangeChunkSize: 65536,
       disableAutoFetch: true, // fetch only the pages looked at

@@ -6,6 +6,8 @@ import { h, fill } from "../dom.js";
 import { busy, dialog, showError } from "../ui.js";
 import { countdown, noteFloor } from "./clock.js";
 import { rememberVote, votedHere } from "./ballot.js";
+import { pending, sendOrQueue } from "../offline/outbox.js";
+import { isOffline, onOffline } from "../offline/status.js";
 
 const REQUESTERS = ["delegate", "point", "secretary"];
 const VOTERS = ["chair", "delegate", "point"];
@@ -53,6 +55,10 @@ export default {
       return c;
     }
     const call = (button, event, payload) => busy(button, () => ctx.call(event, payload));
+    // Requests to speak and opinions made offline wait on the device (offline/outbox.js).
+    const sendLater = (button, event, payload, label) =>
+      busy(button, () => sendOrQueue(event, payload, { meetingId: ctx.meetingId, label }));
+    const waiting = (event) => pending(ctx.meetingId).filter((x) => x.event === event);
 
     // ---- asking for the floor, and speaking ------------------------------------------------
     const topic = h("input", { type: "text", name: "topic", maxlength: 500,
@@ -104,11 +110,17 @@ export default {
             t("Rút đăng ký", "Withdraw"))));
         return;
       }
+      if (waiting("floor:request").length) {
+        fill(askBox, h("div.card.floor-ask", h("div.place", { "data-testid": "queue-place" },
+          t("Đăng ký phát biểu đã lưu trên máy, sẽ gửi khi có mạng", "Request kept on this device, sent when the link returns"))));
+        return;
+      }
       fill(askBox, h("div.card.floor-ask",
         topic,
         h("button.primary.ask", { type: "button", onclick: async (e) => {
-          const ok = await call(e.currentTarget, "floor:request", { meeting_id: ctx.meetingId, topic: topic.value.trim() });
-          if (ok) topic.value = "";
+          const ok = await sendLater(e.currentTarget, "floor:request", { meeting_id: ctx.meetingId, topic: topic.value.trim() },
+            t("đăng ký phát biểu", "request to speak"));
+          if (ok) { topic.value = ""; draw(ctx.state()); }
         } }, t("Xin phát biểu", "Request the floor"))));
     }
 
@@ -263,9 +275,15 @@ export default {
           ? [t("Bạn đã biểu quyết: ", "You voted: "), h("strong", poll.options[choice])]
           : t("Bạn đã biểu quyết.", "You have voted."))
         : null;
+      // A vote is never kept to send later: offline, the card says it needs the link.
+      const needsLink = canVote && isOffline()
+        ? h("p.needs-link", { "data-testid": "vote-needs-link" },
+          t("Biểu quyết cần có mạng: hãy chờ kết nối lại để bỏ phiếu.", "Voting needs the link: wait for it to return to vote."))
+        : null;
       return h("div.poll", { "data-poll-id": poll.poll_id },
         head,
-        canVote ? h("div.options", poll.options.map((o, i) => h("button.primary-outline", { type: "button", onclick: (e) => vote(e.currentTarget, i) }, o))) : null,
+        needsLink,
+        canVote && !needsLink ? h("div.options", poll.options.map((o, i) => h("button.primary-outline", { type: "button", onclick: (e) => vote(e.currentTarget, i) }, o))) : null,
         mine,
         tally,
         results(poll),
@@ -299,8 +317,11 @@ export default {
       const text = opinionText.value.trim();
       if (!text) return;
       const item = opinionItem.value ? { agenda_item_id: Number(opinionItem.value) } : {};
-      const ok = await call(e.submitter, "opinion:submit", { meeting_id: ctx.meetingId, text, ...item });
-      if (ok) { opinionText.value = ""; ctx.toast(t("Đã gửi góp ý", "Opinion sent")); }
+      const ok = await sendLater(e.submitter, "opinion:submit", { meeting_id: ctx.meetingId, text, ...item },
+        t(`góp ý “${text.slice(0, 40)}”`, `opinion “${text.slice(0, 40)}”`));
+      if (ok) opinionText.value = "";
+      if (ok?.sent) ctx.toast(t("Đã gửi góp ý", "Opinion sent"));
+      drawOpinions();
     } }, opinionItem, opinionText, h("button.primary", { type: "submit" }, t("Gửi góp ý", "Send")));
 
     let itemsKey = null;
@@ -314,18 +335,24 @@ export default {
     }
     function drawOpinions() {
       const list = [...opinions.values()].sort((a, b) => a.id - b.id);
-      fill(opinionList, list.length ? list.map((o) => h("li",
+      const later = waiting("opinion:submit").map((x) => h("li.waiting", { "data-testid": "opinion-waiting" },
+        h("div", h("span.on-device.fetching", t("Chờ gửi khi có mạng", "Waiting for the link"))),
+        h("div", x.payload.text)));
+      fill(opinionList, list.length || later.length ? [...list.map((o) => h("li",
         h("div", h("strong", o.full_name), " ", h("span.muted", new Date(o.created_at).toLocaleTimeString("vi-VN"))),
-        h("div", o.text))) : h("li.muted", t("Chưa có góp ý", "No opinions yet")));
+        h("div", o.text))), ...later] : h("li.muted", t("Chưa có góp ý", "No opinions yet")));
     }
     fill(opinionBox, h("div.card",
       h("h2", isStaff ? t("Góp ý của đại biểu", "Written opinions") : t("Góp ý bằng văn bản", "Written opinion")),
       role !== "observer" ? opinionForm : null,
       opinionList));
-    ctx.call("opinion:list", { meeting_id: ctx.meetingId }).then((list) => {
+    // Offline the list comes when the link returns (the opinions are not kept on the device).
+    const loadOpinions = () => ctx.call("opinion:list", { meeting_id: ctx.meetingId }).then((list) => {
       for (const o of list) opinions.set(o.id, o);
       drawOpinions();
-    }, showError);
+    }, (err) => (err.code === "timeout" ? null : showError(err)));
+    loadOpinions();
+    const offLink = onOffline((down) => { if (!down) loadOpinions(); });
     ctx.on("opinion:added", (o) => { opinions.set(o.id, o); drawOpinions(); });
 
     // ---- drawing --------------------------------------------------------------------------------
@@ -339,11 +366,14 @@ export default {
       drawOpinionItems(state);
     }
     ctx.on("floor:state", (data) => noteFloor(data, true));
+    const redraw = () => { draw(ctx.state()); drawOpinions(); };
+    const offOffline = onOffline(redraw);
+    window.addEventListener("hop:outbox", redraw);
     noteFloor(ctx.state()?.floor, false);
     ctx.onState(draw);
     draw(ctx.state());
     drawOpinions();
 
-    return { destroy() { stopTimers(); } };
+    return { destroy() { stopTimers(); offOffline(); offLink(); window.removeEventListener("hop:outbox", redraw); } };
   },
 };

@@ -3,6 +3,7 @@ import { onConnection, connected } from "../api.js";
 import { h } from "../dom.js";
 import { lang, setLang, t } from "../i18n.js";
 import { mountBell } from "./bell.js";
+import { forgetAll } from "../offline/store.js";
 
 export function mountHeader(user, { navigate }) {
   const links = [
@@ -29,7 +30,8 @@ export function mountHeader(user, { navigate }) {
     onclick: () => setLang(lang() === "en" ? "vi" : "en"),
   }, h("span.long", lang() === "en" ? "Tiếng Việt" : "English"), h("span.short", { "aria-hidden": "true" }, lang() === "en" ? "VI" : "EN"));
 
-  const logout = h("form.logout", { method: "post", action: "/logout" },
+  // Signing out forgets what the device kept for this user (a tablet may be shared).
+  const logout = h("form.logout", { method: "post", action: "/logout", onsubmit: () => forgetAll() },
     h("button", { type: "submit" }, t("Đăng xuất", "Sign out")));
 
   const el = h("header.topbar",
