@@ -6,10 +6,15 @@ one process (server Room, relays, real aiortc peers that decode what they get), 
 
     python bench/weak_links.py            # 3 weak + 3 healthy halls
     python bench/weak_links.py --small    # CI: 1 + 1, shorter windows
+    python bench/weak_links.py --stock    # weak halls with aiortc's own video jitter buffer
+
+The weak halls' video receivers recover from loss as a browser's do (a key frame drops older
+holes: tests/rtc/browser_jitter.py); with --stock they wait ~512 packets on any hole no resend
+filled (a picture frozen for ~15 s after a good link turns bad, whatever the server does).
 
 Prints, per weak hall, the fps of the light layer and the share of audio frames it gets on the
-bad link, the time to climb back to full once its link heals, and the time to step down when a
-good link turns bad; and the healthy halls' fps of the full layer meanwhile. Targets (issue 9):
+bad link (and its longest freeze), the time to climb back to full once its link heals, the time
+to step down when a good link turns bad and the picture after that; and the healthy halls' fps of the full layer meanwhile. Targets (issue 9):
 >= 10 fps light, >= 85 % audio, down within 5 s, back to full within 30 s, healthy untouched.
 """
 
