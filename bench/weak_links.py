@@ -6,10 +6,15 @@ one process (server Room, relays, real aiortc peers that decode what they get), 
 
     python bench/weak_links.py            # 3 weak + 3 healthy halls
     python bench/weak_links.py --small    # CI: 1 + 1, shorter windows
+    python bench/weak_links.py --stock    # weak halls with aiortc's own video jitter buffer
+
+The weak halls' video receivers recover from loss as a browser's do (a key frame drops older
+holes: tests/rtc/browser_jitter.py); with --stock they wait ~512 packets on any hole no resend
+filled (a picture frozen for ~15 s after a good link turns bad, whatever the server does).
 
 Prints, per weak hall, the fps of the light layer and the share of audio frames it gets on the
-bad link, the time to climb back to full once its link heals, and the time to step down when a
-good link turns bad; and the healthy halls' fps of the full layer meanwhile. Targets (issue 9):
+bad link (and its longest freeze), the time to climb back to full once its link heals, the time
+to step down when a good link turns bad and the picture after that; and the healthy halls' fps of the full layer meanwhile. Targets (issue 9):
 >= 10 fps light, >= 85 % audio, down within 5 s, back to full within 30 s, healthy untouched.
 """
 
@@ -27,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.relay_media import LIGHT, audio_track, light_track, video_track  # noqa: E402
 from rtc import Room, RtcSettings  # noqa: E402
+from tests.rtc.browser_jitter import browser_like  # noqa: E402
 from tests.rtc.impaired_link import ImpairedLink, Impairment  # noqa: E402
 from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, connect  # noqa: E402
 
@@ -56,12 +62,23 @@ async def since(origin: float, conditions: list, within: float) -> list[float | 
     return out
 
 
+def unfilled(room: Room, user: int) -> int:
+    writer = room.peers[user].outputs["video"].writer
+    return writer.unrecoverable if writer is not None else 0
+
+
+def longest_gap(client: Client, start: float, end: float) -> float:
+    """The longest time without a decoded frame in [start, end] (a frozen picture)."""
+    times = [start, *(t for t, *_ in client.frame_log if start <= t <= end), end]
+    return max(b - a for a, b in zip(times, times[1:], strict=False))
+
+
 def settled_full(room: Room, user_id: int) -> bool:
     peer = room.peers.get(user_id)
     return peer is not None and peer.layer == "full" and not peer.layers.probing
 
 
-async def run(weak_n: int, healthy_n: int, window: float) -> None:
+async def run(weak_n: int, healthy_n: int, window: float, stock: bool = False) -> None:
     room = Room("bench-weak", CHAIR, RtcSettings(rtc_hosts=["127.0.0.1"], ice_timeout_s=20))
     chair = Client(RED, tracks=[video_track(*FULL_CLIP), light_track(), audio_track()])
     clients: list[Client] = [chair]
@@ -73,13 +90,17 @@ async def run(weak_n: int, healthy_n: int, window: float) -> None:
             healthy[100 + i] = await connect(room, 100 + i, GREEN)
             clients.append(healthy[100 + i])
         weak = {}
+        restarts: dict[int, list] = {}  # type: ignore[type-arg]
         for i in range(weak_n):
             user = 200 + i
             link = links[user] = ImpairedLink(down=BAD_DAY, up=BAD_DAY, seed=user)
             await link.start()
             weak[user] = Client(BLUE)
             clients.append(weak[user])
-            answer = await room.join(user, link.offer(await weak[user].offer()))
+            offer = await weak[user].offer()
+            # as a browser recovers from loss, unless --stock (aiortc's own jitter buffer)
+            restarts[user] = [] if stock else browser_like(weak[user].pc)
+            answer = await room.join(user, link.offer(offer))
             await weak[user].accept(link.answer(answer))
         for user in healthy:
             if await until(lambda u=user: settled_full(room, u), 30) is None:
@@ -99,7 +120,10 @@ async def run(weak_n: int, healthy_n: int, window: float) -> None:
             print(
                 f"  weak hall {u}: layers {sorted(layers[u])}, "
                 f"{c.fps(start, end, LIGHT_SIZE):5.1f} fps light, "
-                f"{c.audio_share(start, end) * 100:5.1f} % audio frames  (target >= 10 fps, >= 85 %)"
+                f"{c.audio_share(start, end) * 100:5.1f} % audio frames  (target >= 10 fps, >= 85 %); "
+                f"longest freeze {longest_gap(c, start, end):.1f} s, "
+                f"holes the server could not fill {unfilled(room, u)}, "
+                f"picture restarts on a key frame {sum(b.restarts for b in restarts[u])}"
             )
         healthy_fps = [c.fps(start, end, FULL_SIZE) for c in healthy.values()]
         print(
@@ -134,6 +158,19 @@ async def run(weak_n: int, healthy_n: int, window: float) -> None:
             + ", ".join("never" if s is None else f"{s:.1f} s" for s in downs)
             + "  (target <= 5 s)"
         )
+        # 4. after the step down: the picture goes on (the holes the flood left cannot all be
+        # filled; a key frame restarts it)
+        await asyncio.sleep(3)
+        start = time.monotonic()
+        await asyncio.sleep(window)
+        end = time.monotonic()
+        for u, c in weak.items():
+            print(
+                f"  then weak hall {u} on {room.peers[u].layer}: "
+                f"{c.fps(start, end, LIGHT_SIZE):5.1f} fps light, "
+                f"{c.audio_share(start, end) * 100:5.1f} % audio, "
+                f"longest freeze {longest_gap(c, start, end):.1f} s"
+            )
         print(
             f"healthy halls untouched: {all(c.sizes(start, time.monotonic()) == {FULL_SIZE} for c in healthy.values())}; "
             f"their layer changes (one climb at the start each): "
@@ -153,12 +190,17 @@ async def main() -> None:
     parser.add_argument("--weak", type=int)
     parser.add_argument("--healthy", type=int)
     parser.add_argument("--window", type=float)
+    parser.add_argument(
+        "--stock",
+        action="store_true",
+        help="weak halls keep aiortc's own jitter buffer (stuck on old holes; for comparison)",
+    )
     args = parser.parse_args()
     weak = args.weak or (1 if args.small else 3)
     healthy = args.healthy or (1 if args.small else 3)
     window = args.window or (6.0 if args.small else 15.0)
     print(f"{weak} weak + {healthy} healthy halls; machine load {os.getloadavg()[0]:.2f}")
-    await run(weak, healthy, window)
+    await run(weak, healthy, window, args.stock)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,11 @@ class ForwardTrack(MediaStreamTrack):
         self._sender = transceiver.sender
 
     @property
+    def writer(self) -> RtpWriter | None:
+        """The fast path's writer, once there is one (its counters say how the link fares)."""
+        return self._writer
+
+    @property
     def source(self) -> Source | None:
         return self._source
 
@@ -145,7 +150,7 @@ class ForwardTrack(MediaStreamTrack):
                 return
             self._need_key = False
         if self._writer is not None:
-            if self._writer.write(frame.payloads(), self._pts(frame)):
+            if self._writer.write(frame.payloads(), self._pts(frame), frame.keyframe):
                 self.forwarded += 1
             else:  # not connected or lagging: skip to the next key frame
                 self.dropped += 1
@@ -190,6 +195,7 @@ class ForwardTrack(MediaStreamTrack):
         assert self._sender is not None
         self._writer = RtpWriter(wire, self._sender, self.kind)
         self._writer.redundant = self._redundant
+        self._writer.on_unrecoverable = self.request_keyframe
         self._queue.clear()
         self.await_keyframe()
         self.request_keyframe()

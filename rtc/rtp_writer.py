@@ -10,8 +10,10 @@ import logging
 import random
 import struct
 import time
+from collections.abc import Callable
 
 from aiortc import RTCRtpSender
+from aiortc.utils import uint16_gt
 
 from . import aiortc_hooks as hooks
 
@@ -26,6 +28,11 @@ HISTORY = 128  # packets kept per receiver for retransmission (as aiortc)
 # apart still fill the holes a 5 % loss leaves (a lost retransmission is asked for again).
 RTX_TRIES = 3
 RTX_GAP_S = 0.15
+# A hole no resend can fill any more (the packet has left the history, or every try was NACKed
+# again a round trip later) leaves the receiver's picture stuck until a key frame: ask for one
+# at once, as a receiver would after its own timeout (libwebrtc: seconds), at most this often
+# per receiver. Holes before the last key frame sent do not count: it already restarted them.
+KEY_AFTER_LOSS_S = 1.0
 # A receiver whose socket has this much unsent data is lagging: it drops to the next key frame.
 MAX_BUFFERED = 256 * 1024
 # Audio first (PROTOCOL §4): audio goes out until twice that, so on a short link the video of a
@@ -49,9 +56,15 @@ class RtpWriter:
         # may lose more than the packet it never got (aiortc's: up to 4 frames per hole).
         self.redundant = False
         self._previous: bytes | None = None
+        # called when the receiver has a hole that cannot be filled (the track asks its source
+        # for a key frame); rate-limited by KEY_AFTER_LOSS_S
+        self.on_unrecoverable: Callable[[], None] | None = None
+        self.unrecoverable = 0
+        self._asked_key = -1e9
+        self._key_seq: int | None = None  # first packet of the last key frame sent
         hooks.on_nack(sender, self.retransmit)
 
-    def write(self, payloads: list[bytes], pts: int) -> bool:
+    def write(self, payloads: list[bytes], pts: int, key: bool = False) -> bool:
         """Send one frame. False when the receiver cannot take it (not connected, lagging)."""
         route = self.wire.route()
         if route is None:
@@ -64,6 +77,8 @@ class RtpWriter:
         pt, ssrc = wire.payload_type, wire.ssrc
         timestamp = (self._origin + pts) & 0xFFFFFFFF
         seq = self._seq
+        if key:
+            self._key_seq = seq
         last = len(payloads) - 1
         octets = 0
         for i, payload in enumerate(payloads):
@@ -86,14 +101,21 @@ class RtpWriter:
     async def retransmit(self, seq: int) -> None:
         entry = self._history[seq % HISTORY]
         route = self.wire.route()
-        if entry is None or entry[0] != seq or route is None:
+        if route is None:
+            return
+        now = time.monotonic()
+        if entry is None or entry[0] != seq:
+            self._lost(seq, now)  # gone from the history
             return
         wire = self.wire
         if wire.rtx_payload_type is None:
             return  # resending the same SRTP index is refused by libsrtp: RTX is the way
-        now = time.monotonic()
         last, tries = self._resent.get(seq, (-1e9, 0))
-        if tries >= RTX_TRIES or now - last < RTX_GAP_S:
+        if tries >= RTX_TRIES:
+            if now - last >= 2 * RTX_GAP_S:  # still missing after the last try's round trip
+                self._lost(seq, now)
+            return
+        if now - last < RTX_GAP_S:
             return
         if len(self._resent) > HISTORY:
             self._resent = {k: v for k, v in self._resent.items() if now - v[0] < 1.0}
@@ -104,3 +126,12 @@ class RtpWriter:
         self._rtx_seq = (self._rtx_seq + 1) & 0xFFFF
         transport, addr = route
         transport.sendto(wire.protect(header + wire.extension + SEQ.pack(seq) + payload), addr)
+
+    def _lost(self, seq: int, now: float) -> None:
+        key = self._key_seq
+        if key is not None and uint16_gt(key, seq):
+            return  # before the last key frame: that frame restarted the receiver's picture
+        self.unrecoverable += 1
+        if self.on_unrecoverable is not None and now - self._asked_key >= KEY_AFTER_LOSS_S:
+            self._asked_key = now
+            self.on_unrecoverable()

@@ -182,6 +182,8 @@ async function watchLayer() {
     document.body.dataset.layer = layer;
     $("layer").textContent = LAYER_TEXT[layer] || "";
     $("layer").hidden = layer === "full";
+    // the presented page's box changed size (audio only: the whole screen): draw it anew
+    if (viewer?.page()) viewer.show(viewer.page());
   }
 }
 

@@ -8,7 +8,14 @@ from typing import Any
 from aiortc.rtp import RtpPacket
 
 from rtc import aiortc_hooks as hooks
-from rtc.rtp_writer import MAX_BUFFERED, MAX_BUFFERED_AUDIO, RTX_GAP_S, RTX_TRIES, RtpWriter
+from rtc.rtp_writer import (
+    KEY_AFTER_LOSS_S,
+    MAX_BUFFERED,
+    MAX_BUFFERED_AUDIO,
+    RTX_GAP_S,
+    RTX_TRIES,
+    RtpWriter,
+)
 
 
 class FakeTransport:
@@ -133,3 +140,33 @@ async def test_redundant_audio_sends_each_packet_again_one_packet_later() -> Non
     assert payloads == [b"one", b"two", b"three", b"two"]
     # the copy is the very same bytes (same SRTP index: the receiver keeps one of the two)
     assert transport.sent[1] == transport.sent[3]
+
+
+async def test_a_hole_no_resend_can_fill_asks_for_a_key_frame_once_a_while() -> None:
+    transport, sender = FakeTransport(), FakeSender()
+    writer = RtpWriter(FakeWire(transport), sender)  # type: ignore[arg-type]
+    asked: list[int] = []
+    writer.on_unrecoverable = lambda: asked.append(1)
+    writer.write([b"k" * 10], pts=0, key=True)
+    writer.write([b"x" * 10, b"y" * 10], pts=3000)
+    lost = parse(transport.sent[-1]).sequence_number
+    # resent while it can be: no key frame needed
+    await sender._retransmit(lost)
+    assert asked == []
+    # every try NACKed again a round trip later: the receiver's picture is stuck on that hole
+    for _ in range(RTX_TRIES):  # the other tries, then once more
+        last, tries = writer._resent[lost]
+        writer._resent[lost] = (last - 2 * RTX_GAP_S, tries)
+        await sender._retransmit(lost)
+    assert asked == [1] and writer.unrecoverable == 1
+    # gone from the history (wrapped): asked again, but not more often than KEY_AFTER_LOSS_S
+    await sender._retransmit((lost + 1) & 0xFFFF)
+    assert asked == [1]
+    writer._asked_key -= KEY_AFTER_LOSS_S
+    await sender._retransmit((lost + 1) & 0xFFFF)
+    assert asked == [1, 1]
+    # a key frame sent since restarts the receiver: holes before it ask for nothing
+    writer._asked_key -= KEY_AFTER_LOSS_S
+    writer.write([b"k" * 10], pts=6000, key=True)
+    await sender._retransmit(lost)
+    assert asked == [1, 1]
