@@ -5,6 +5,8 @@
 //
 // Open as /static/wall.html?meeting=ID (add &full=1 for the provincial hall's big display).
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
+// The pushes the wall follows (raised hands and the speaker), declared by their feature.
+import "/static/js/floor/pushes.js";
 
 const PAGE = 16;
 const $ = (id) => document.getElementById(id);
