@@ -200,6 +200,8 @@ async def test_an_audio_only_kiosk_shows_the_presented_page_whole_on_its_screen(
             # its link fails: audio only (two bad reports; the chooser's clock stands still so
             # it does not climb back while we look)
             room = media_of(live.server).rooms[mid]
+            # (the kiosk's peer is the one whose receiver decodes; wait for the room to hold it)
+            await eventually(lambda: point.id in room.peers, within=20)
             kiosk = room.peers[point.id]
             now = kiosk.layers.clock()
             kiosk.layers.clock = lambda: now
