@@ -9,7 +9,7 @@ from aiortc import AudioStreamTrack
 
 from rtc.layers import Report
 from rtc.service import media_of
-from tests.browser import CHROMIUM, FLAGS
+from tests.browser import open_signed_in
 from tests.docs.helpers import uploaded
 from tests.docs.pdfs import vietnamese_pdf
 from tests.live import Live, meeting_with
@@ -33,15 +33,9 @@ async def test_hall_page_plays_the_main_stream_with_the_speakers_name(rtc_live: 
     errors: list[str] = []
     try:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = await browser.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            await page.goto(f"{live.url}/login")
-            await page.fill("input[name=username]", point.user.username)
-            await page.fill("input[name=password]", "matkhau123")
-            await page.click("button[type=submit]")
-            await page.wait_for_url(lambda url: "/login" not in url)
-            await page.goto(f"{live.url}/static/hall.html?meeting={mid}")
+            browser, page = await open_signed_in(
+                pw, live.url, point.user.username, f"/static/hall.html?meeting={mid}", errors
+            )
             await expect(page.locator("#speaker")).to_have_text(chair.user.full_name, timeout=15000)
             await page.wait_for_function(
                 "window.hallStats && window.hallStats().then("
@@ -82,15 +76,14 @@ async def test_kiosk_publishes_a_light_layer_and_says_which_layer_it_gets(rtc_li
     shots.mkdir(parents=True, exist_ok=True)
     try:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = await browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            await page.goto(f"{live.url}/login")
-            await page.fill("input[name=username]", point.user.username)
-            await page.fill("input[name=password]", "matkhau123")
-            await page.click("button[type=submit]")
-            await page.wait_for_url(lambda url: "/login" not in url)
-            await page.goto(f"{live.url}/static/hall.html?meeting={mid}")
+            browser, page = await open_signed_in(
+                pw,
+                live.url,
+                point.user.username,
+                f"/static/hall.html?meeting={mid}",
+                errors,
+                viewport={"width": 1280, "height": 800},
+            )
 
             # the kiosk publishes its camera twice: full, and a light copy of at most 320x180
             room = media_of(live.server).rooms[mid]
@@ -173,15 +166,14 @@ async def test_an_audio_only_kiosk_shows_the_presented_page_whole_on_its_screen(
     viewport = {"width": 768, "height": 1024}
     try:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = await browser.new_page(viewport=viewport)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            await page.goto(f"{live.url}/login")
-            await page.fill("input[name=username]", point.user.username)
-            await page.fill("input[name=password]", "matkhau123")
-            await page.click("button[type=submit]")
-            await page.wait_for_url(lambda url: "/login" not in url)
-            await page.goto(f"{live.url}/static/hall.html?meeting={mid}")
+            browser, page = await open_signed_in(
+                pw,
+                live.url,
+                point.user.username,
+                f"/static/hall.html?meeting={mid}",
+                errors,
+                viewport=viewport,
+            )
 
             # video and the page side by side while the picture comes
             document, canvas = page.locator("#document"), page.locator("#document canvas")

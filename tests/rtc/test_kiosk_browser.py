@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.browser import CHROMIUM, FLAGS
+from tests.browser import open_signed_in
 from tests.live import Live, meeting_with
 from tests.rtc.rtc_peers import RED, Client
 
@@ -15,16 +15,15 @@ SHOTS = Path("test-output/screenshots")
 
 
 async def _kiosk(pw: Any, live: Live, point: Any, mid: int) -> tuple[Any, Any, list[str]]:
-    browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-    page = await browser.new_page(viewport={"width": 1280, "height": 720})
     errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    await page.goto(f"{live.url}/login")
-    await page.fill("input[name=username]", point.user.username)
-    await page.fill("input[name=password]", "matkhau123")
-    await page.click("button[type=submit]")
-    await page.wait_for_url(lambda url: "/login" not in url)
-    await page.goto(f"{live.url}/static/hall.html?meeting={mid}")
+    browser, page = await open_signed_in(
+        pw,
+        live.url,
+        point.user.username,
+        f"/static/hall.html?meeting={mid}",
+        errors,
+        viewport={"width": 1280, "height": 720},
+    )
     return browser, page, errors
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.browser import CHROMIUM, FLAGS
+from tests.browser import open_signed_in
 from tests.live import Live, meeting_with
 from tests.rtc.rtc_peers import GREEN, Client
 
@@ -27,15 +27,14 @@ async def test_the_wall_draws_16_tiles_and_grants_the_floor_from_one(rtc_live: L
     publisher: Client | None = None
     try:
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            page = await browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            await page.goto(f"{live.url}/login")
-            await page.fill("input[name=username]", chair.user.username)
-            await page.fill("input[name=password]", "matkhau123")
-            await page.click("button[type=submit]")
-            await page.wait_for_url(lambda url: "/login" not in url)
-            await page.goto(f"{live.url}/static/wall.html?meeting={mid}")
+            browser, page = await open_signed_in(
+                pw,
+                live.url,
+                chair.user.username,
+                f"/static/wall.html?meeting={mid}",
+                errors,
+                viewport={"width": 1280, "height": 800},
+            )
             tiles = page.locator(".tile")
             await expect(tiles).to_have_count(16, timeout=15000)
             await expect(page.locator("#page")).to_have_text("Trang 1/2 · 17 điểm cầu")
