@@ -10,26 +10,35 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Sequence
 
-import agenda
-import docs
-import rtc
+from agenda.feature import AGENDA
+from docs.feature_conclusions import CONCLUSIONS
+from docs.feature_documents import DOCUMENTS
 from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.db import CORE_APPS, database, tortoise_config
-from meeting.server import Install, Server
+from meeting.feature import Feature
+from meeting.server import Server
+from rtc.feature import RTC
 
 # Every Tortoise app (label -> package with `models` and `migrations`).
-APPS: dict[str, str] = {**CORE_APPS, "docs": "docs"}
-# Feature packages, in the order they install into the server.
-FEATURES: list[Install] = [agenda.install, docs.install, rtc.install]
+APPS: dict[str, list[str]] = {"core": [*CORE_APPS["core"]], "docs": ["docs.models"]}
+# The features the server is built with (the core is always there), in the order their routes
+# and snapshot parts are listed.
+FEATURES: list[Feature] = [AGENDA, DOCUMENTS, CONCLUSIONS, RTC]
 
 # For the `tortoise` CLI tools (makemigrations): the development database.
 TORTOISE_ORM = tortoise_config(Settings().db_url, APPS)
 
 
-def build_server(settings: Settings | None = None, clock: Clock | None = None) -> Server:
-    return Server(settings or Settings(), apps=APPS, features=FEATURES, clock=clock)
+def build_server(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    extra: Sequence[Feature] = (),
+) -> Server:
+    """The server with every feature; `extra`: more features (tests add a probe)."""
+    return Server(settings or Settings(), apps=APPS, features=[*FEATURES, *extra], clock=clock)
 
 
 def serve(host: str, port: int) -> None:
@@ -80,10 +89,10 @@ async def demo() -> int:
     from meeting.identity import Identity
 
     settings = Settings()
-    build_server(settings)  # installing the features registers their demo steps (documents)
+    steps = [step for feature in FEATURES for step in feature.demo]
     async with database(settings.db_url, APPS):
         try:
-            logins = await fill(Identity(settings, Clock()))
+            logins = await fill(Identity(settings, Clock()), steps)
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1

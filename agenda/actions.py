@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
 from meeting.errors import conflict, invalid
-from meeting.hub import STAFF, Context, Payload, action, snapshot_part
+from meeting.hub import STAFF, Context, MeetingContext, Payload, action, snapshot_part
 from meeting.models import AgendaItem, ItemStatus, Meeting, MeetingStatus, Role, User
+from meeting.signals import Signal
 from meeting.views import agenda_items
 
 ItemTitle = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgendaActivated(Signal):
+    """The chair opened an item for discussion."""
+
+    meeting_id: int
+    item_id: int
 
 
 class AgendaAdd(Payload):
@@ -43,8 +53,7 @@ async def item_meeting(p: Any) -> int | None:
     return await AgendaItem.filter(id=p.item_id).first().values_list("meeting_id", flat=True)
 
 
-async def push_agenda(ctx: Context) -> list[dict[str, Any]]:
-    assert ctx.meeting is not None
+async def push_agenda(ctx: MeetingContext) -> list[dict[str, Any]]:
     items = await agenda_items(ctx.meeting)
     ctx.push("agenda:updated", {"items": items})
     return items
@@ -73,9 +82,8 @@ async def _renumber(meeting: Meeting, ordered: list[AgendaItem]) -> None:
 
 
 @action("agenda:add", payload=AgendaAdd, roles=STAFF)
-async def add(ctx: Context, p: AgendaAdd) -> dict:
+async def add(ctx: MeetingContext, p: AgendaAdd) -> dict:
     m = ctx.meeting
-    assert m is not None
     _editable(m)
     await _check_presenter(p.presenter_id)
     items = await AgendaItem.filter(meeting=m).order_by("position", "id")
@@ -95,8 +103,7 @@ async def add(ctx: Context, p: AgendaAdd) -> dict:
 
 
 @action("agenda:update", payload=AgendaUpdate, roles=STAFF, meeting=item_meeting)
-async def update(ctx: Context, p: AgendaUpdate) -> dict:
-    assert ctx.meeting is not None
+async def update(ctx: MeetingContext, p: AgendaUpdate) -> dict:
     _editable(ctx.meeting)
     item = await AgendaItem.get(id=p.item_id)
     fields = p.model_dump(exclude_unset=True, exclude={"item_id"})
@@ -112,8 +119,7 @@ async def update(ctx: Context, p: AgendaUpdate) -> dict:
 
 
 @action("agenda:remove", payload=ItemId, roles=STAFF, meeting=item_meeting)
-async def remove(ctx: Context, p: ItemId) -> dict:
-    assert ctx.meeting is not None
+async def remove(ctx: MeetingContext, p: ItemId) -> dict:
     _editable(ctx.meeting)
     item = await AgendaItem.get(id=p.item_id)
     if item.status == ItemStatus.ACTIVE:
@@ -126,8 +132,7 @@ async def remove(ctx: Context, p: ItemId) -> dict:
 
 
 @action("agenda:reorder", payload=AgendaReorder, roles=STAFF)
-async def reorder(ctx: Context, p: AgendaReorder) -> dict:
-    assert ctx.meeting is not None
+async def reorder(ctx: MeetingContext, p: AgendaReorder) -> dict:
     _editable(ctx.meeting)
     items = {i.id: i for i in await AgendaItem.filter(meeting=ctx.meeting)}
     if sorted(p.item_ids) != sorted(items):
@@ -139,13 +144,12 @@ async def reorder(ctx: Context, p: AgendaReorder) -> dict:
 
 
 @action("agenda:activate", payload=ItemId, roles={Role.CHAIR}, meeting=item_meeting)
-async def activate(ctx: Context, p: ItemId) -> dict:
-    assert ctx.meeting is not None
+async def activate(ctx: MeetingContext, p: ItemId) -> dict:
     if ctx.meeting.status != MeetingStatus.IN_PROGRESS:
         raise conflict("Cuộc họp chưa bắt đầu")
     await AgendaItem.filter(meeting=ctx.meeting, status=ItemStatus.ACTIVE).update(
         status=ItemStatus.DONE
     )
     await AgendaItem.filter(id=p.item_id).update(status=ItemStatus.ACTIVE)
-    ctx.signal("agenda.activated", meeting_id=ctx.meeting.id, item_id=p.item_id)
+    ctx.signal(AgendaActivated(meeting_id=ctx.meeting.id, item_id=p.item_id))
     return {"items": await push_agenda(ctx)}

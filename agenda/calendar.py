@@ -19,7 +19,7 @@ from meeting.hub import Context, Flag, Payload, action
 from meeting.jsonable import zone
 from meeting.models import Meeting, MeetingStatus, Notification, Participant, User
 from meeting.models import Response as Answer
-from meeting.notify import MAIL_ATTACHMENTS, Attachment
+from meeting.notify import Attachment
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -112,14 +112,11 @@ async def calendar_key(ctx: Context, p: CalendarKey) -> dict:
 
 async def invitation_ics(server: Server, n: Notification) -> list[Attachment]:
     method = MAILED_KINDS.get(n.kind)
-    if method is None or n.meeting_id is None:  # type: ignore[attr-defined]
+    if method is None or n.meeting_id is None:
         return []
-    m = await Meeting.get(id=n.meeting_id).select_related("created_by")  # type: ignore[attr-defined]
+    m = await Meeting.get(id=n.meeting_id).select_related("created_by")
     body = calendar(server, [meeting_event(m, server, organizer=m.created_by)], method=method)
     return [("invite.ics", f"text/calendar; method={method}", body)]
-
-
-MAIL_ATTACHMENTS.append(invitation_ics)
 
 
 def routes() -> list[Route]:

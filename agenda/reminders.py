@@ -11,24 +11,25 @@ import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from meeting.hub import on_signal
 from meeting.jsonable import iso
 from meeting.models import Meeting, MeetingStatus, Notification, Participant, Response
+from meeting.signals import MeetingChanged
 
 if TYPE_CHECKING:
     from meeting.server import Server
 
 IDLE = timedelta(minutes=5)  # re-check now and then even when nothing is due
-_wake: dict[int, asyncio.Event] = {}
 
 
-def _event(server: Server) -> asyncio.Event:
-    return _wake.setdefault(id(server), asyncio.Event())
+class Wake:
+    """Per-server state: set when a meeting changes, so the service looks again at once."""
+
+    def __init__(self, server: Server) -> None:
+        self.event = asyncio.Event()
 
 
-@on_signal("meeting.changed")
-async def _meeting_changed(server: Server, meeting_id: int) -> None:
-    _event(server).set()
+async def meeting_changed(server: Server, signal: MeetingChanged) -> None:
+    server.state(Wake).event.set()
 
 
 async def send_due(server: Server) -> None:
@@ -75,11 +76,8 @@ async def next_due(server: Server):  # noqa: ANN201 - a datetime
 
 
 async def reminder_service(server: Server) -> None:
-    wake = _event(server)
-    try:
-        while True:
-            wake.clear()
-            await send_due(server)
-            await server.clock.sleep_until(await next_due(server), wake)
-    finally:
-        _wake.pop(id(server), None)
+    wake = server.state(Wake).event
+    while True:
+        wake.clear()
+        await send_due(server)
+        await server.clock.sleep_until(await next_due(server), wake)

@@ -8,7 +8,7 @@ from typing import Any
 from docs.models import Document, DocumentAccess
 from docs.store import current_documents
 from meeting.errors import conflict, not_found
-from meeting.hub import Context, Payload, action, snapshot_part
+from meeting.hub import Context, MeetingContext, Payload, action, snapshot_part
 from meeting.models import EVERY_ROLE, STAFF, Meeting, Participant, Unit
 
 
@@ -25,9 +25,8 @@ async def document_meeting(p: Any) -> int | None:
     return await Document.filter(id=p.document_id).first().values_list("meeting_id", flat=True)
 
 
-async def live_document(ctx: Context, document_id: int) -> Document:
+async def live_document(ctx: MeetingContext, document_id: int) -> Document:
     """A document of ctx.meeting that has not been removed, else not_found."""
-    assert ctx.meeting is not None
     doc = await Document.get_or_none(id=document_id, meeting_id=ctx.meeting.id, removed_at=None)
     if doc is None:
         raise not_found("Không tìm thấy tài liệu")
@@ -40,13 +39,12 @@ async def _snapshot_documents(ctx: Context, meeting: Meeting) -> list[dict[str, 
 
 
 @action("document:list", payload=DocumentList, roles=EVERY_ROLE)
-async def list_documents(ctx: Context, p: DocumentList) -> list[dict[str, Any]]:
-    assert ctx.meeting is not None
+async def list_documents(ctx: MeetingContext, p: DocumentList) -> list[dict[str, Any]]:
     return await current_documents(ctx.meeting.id)
 
 
 @action("document:remove", payload=DocumentId, roles=STAFF, meeting=document_meeting)
-async def remove(ctx: Context, p: DocumentId) -> dict[str, Any]:
+async def remove(ctx: MeetingContext, p: DocumentId) -> dict[str, Any]:
     """Readers no longer see it (its downloads answer 404); the row and the file stay on record."""
     doc = await live_document(ctx, p.document_id)
     if doc.superseded_at is not None:
@@ -60,9 +58,8 @@ async def remove(ctx: Context, p: DocumentId) -> dict[str, Any]:
 
 
 @action("document:access", payload=DocumentId, roles=STAFF, meeting=document_meeting)
-async def access(ctx: Context, p: DocumentId) -> dict[str, Any]:
+async def access(ctx: MeetingContext, p: DocumentId) -> dict[str, Any]:
     """Who has opened the document and when, and which participants have not (yet)."""
-    assert ctx.meeting is not None
     doc = await live_document(ctx, p.document_id)
     rows = await DocumentAccess.filter(document=doc).order_by("at", "id").values(
         "user_id", "at", "opened", "range"
@@ -77,13 +74,13 @@ async def access(ctx: Context, p: DocumentId) -> dict[str, Any]:
         v["opens"] += 1 if r["opened"] else 0
         v["last_at"] = r["at"]
     parts = await Participant.filter(meeting=ctx.meeting).select_related("user").order_by("id")
-    ids = set(per_user) | {pt.user_id for pt in parts}  # type: ignore[attr-defined]
+    ids = set(per_user) | {pt.user_id for pt in parts}
     from meeting.models import User
 
     users = {u.id: u for u in await User.filter(id__in=ids)}
-    unit_ids = {u.unit_id for u in users.values() if u.unit_id}  # type: ignore[attr-defined]
+    unit_ids = {u.unit_id for u in users.values() if u.unit_id}
     units = dict(await Unit.filter(id__in=unit_ids).values_list("id", "name")) if unit_ids else {}
-    roles = {pt.user_id: pt.role for pt in parts}  # type: ignore[attr-defined]
+    roles = {pt.user_id: pt.role for pt in parts}
     viewers = []
     for uid, v in sorted(per_user.items(), key=lambda kv: kv[1]["first_at"]):
         u = users.get(uid)
@@ -96,8 +93,8 @@ async def access(ctx: Context, p: DocumentId) -> dict[str, Any]:
             }
         )
     not_opened = [
-        {"user_id": pt.user_id, "full_name": pt.user.full_name, "role": pt.role}  # type: ignore[attr-defined]
+        {"user_id": pt.user_id, "full_name": pt.user.full_name, "role": pt.role}
         for pt in parts
-        if pt.user_id not in per_user  # type: ignore[attr-defined]
+        if pt.user_id not in per_user
     ]
     return {"document_id": doc.id, "viewers": viewers, "not_opened": not_opened}

@@ -16,7 +16,7 @@ from docs.pdfkit import ascii_initials
 from docs.signing import configured_signer, sign_pdf
 from meeting.actions.meetings import held_times
 from meeting.errors import conflict, invalid
-from meeting.hub import STAFF, Context, Payload, action, snapshot_part
+from meeting.hub import STAFF, Context, MeetingContext, Payload, action, snapshot_part
 from meeting.jsonable import zone
 from meeting.models import (
     AgendaItem,
@@ -48,8 +48,8 @@ def conclusion_view(c: Conclusion, *, draft: bool = True) -> dict[str, Any]:
     sees only the published text, as `text`."""
     view = {
         "id": c.id,
-        "meeting_id": c.meeting_id,  # type: ignore[attr-defined]
-        "agenda_item_id": c.agenda_item_id,  # type: ignore[attr-defined]
+        "meeting_id": c.meeting_id,
+        "agenda_item_id": c.agenda_item_id,
         "text": c.text if draft else c.published_text,
         "published_at": c.published_at,
     }
@@ -70,19 +70,18 @@ async def conclusions_of(meeting: Meeting, *, drafts: bool) -> list[dict[str, An
         iid: pos
         for iid, pos in await AgendaItem.filter(meeting=meeting).values_list("id", "position")
     }
-    rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))  # type: ignore[attr-defined]
+    rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))
     return [conclusion_view(c, draft=drafts) for c in rows]
 
 
 @snapshot_part("conclusions")
-async def _snapshot_conclusions(ctx: Context, meeting: Meeting) -> list[dict[str, Any]]:
+async def _snapshot_conclusions(ctx: MeetingContext, meeting: Meeting) -> list[dict[str, Any]]:
     return await conclusions_of(meeting, drafts=ctx.is_staff)
 
 
 @action("conclusion:save", payload=ConclusionSave, roles={Role.SECRETARY})
-async def save(ctx: Context, p: ConclusionSave) -> dict[str, Any]:
+async def save(ctx: MeetingContext, p: ConclusionSave) -> dict[str, Any]:
     m = ctx.meeting
-    assert m is not None
     if m.status == MeetingStatus.CANCELLED:
         raise conflict("Cuộc họp đã huỷ")
     if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
@@ -116,17 +115,16 @@ async def _notice_number(ctx: Context, body: str) -> str:
     return f"Số: {n}/TB-{ascii_initials(body)}"
 
 
-async def build_notice(ctx: Context, rows: list[Conclusion], number: str) -> Notice:
+async def build_notice(ctx: MeetingContext, rows: list[Conclusion], number: str) -> Notice:
     m = ctx.meeting
-    assert m is not None
     settings = ctx.server.settings
-    chair = await User.get(id=m.chair_id)  # type: ignore[attr-defined]
+    chair = await User.get(id=m.chair_id)
     items = {i.id: i for i in await AgendaItem.filter(meeting=m)}
     rows = sorted(
         rows,
         key=lambda c: (
-            c.agenda_item_id is None,  # type: ignore[attr-defined]
-            items[c.agenda_item_id].position if c.agenda_item_id in items else 0,  # type: ignore[attr-defined]
+            c.agenda_item_id is None,
+            items[c.agenda_item_id].position if c.agenda_item_id in items else 0,
             c.id,
         ),
     )
@@ -147,7 +145,7 @@ async def build_notice(ctx: Context, rows: list[Conclusion], number: str) -> Not
         points=sum(1 for r in present if r == Role.POINT),
         sections=[
             NoticeSection(
-                items[c.agenda_item_id].title if c.agenda_item_id in items else "",  # type: ignore[attr-defined]
+                items[c.agenda_item_id].title if c.agenda_item_id in items else "",
                 c.text.strip(),
             )
             for c in rows
@@ -156,11 +154,10 @@ async def build_notice(ctx: Context, rows: list[Conclusion], number: str) -> Not
 
 
 @action("conclusion:publish", payload=MeetingId, roles=STAFF)
-async def publish(ctx: Context, p: MeetingId) -> dict[str, Any]:
+async def publish(ctx: MeetingContext, p: MeetingId) -> dict[str, Any]:
     from docs import store  # the documents feature: stores generated PDFs as documents
 
     m = ctx.meeting
-    assert m is not None
     if m.status not in (MeetingStatus.IN_PROGRESS, MeetingStatus.ENDED):
         raise conflict("Chỉ ban hành kết luận khi cuộc họp đang diễn ra hoặc đã kết thúc")
     rows = [c for c in await Conclusion.filter(meeting=m) if c.text.strip()]

@@ -168,7 +168,7 @@ async def download_document(request: Request) -> Response:
     doc = await Document.get_or_none(id=request.path_params["document_id"], removed_at=None)
     if doc is None:
         raise not_found()
-    ctx = await server.hub.http_context(user, doc.meeting_id, EVERY_ROLE, "document:download")  # type: ignore[attr-defined]
+    ctx = await server.hub.http_context(user, doc.meeting_id, EVERY_ROLE, "document:download")
     path = store_for(server.settings).path(doc.sha256)
     if not path.exists():
         raise not_found("Tệp của tài liệu không còn trong kho")
@@ -177,7 +177,7 @@ async def download_document(request: Request) -> Response:
     if doc.signed:
         total = doc.size
     else:
-        unit = await Unit.filter(id=user.unit_id).first().values_list("name", flat=True) if user.unit_id else None  # type: ignore[attr-defined]
+        unit = await Unit.filter(id=user.unit_id).first().values_list("name", flat=True) if user.unit_id else None
         text = stamp_text(user, unit, await _copy_time(doc, user, request.headers.get("range"), now))
         try:
             path, plan = await viewer_copy(server, doc.sha256)

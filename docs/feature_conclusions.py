@@ -4,20 +4,16 @@ of a document (GET /api/documents/{id}/signature)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from docs import conclusions, minutes
 from meeting.errors import ActionError
+from meeting.feature import Feature
 from meeting.http import current_user, server_of
 from meeting.jsonable import jsonable
 from meeting.models import Role
-
-if TYPE_CHECKING:
-    from meeting.server import Server
-
 
 # Who may check a document's signature: the meeting's participants with a part in it (PROTOCOL
 # "participants but observers"); observers read the documents but do not run checks.
@@ -37,7 +33,7 @@ async def api_signature(request: Request) -> Response:
     doc = await Document.get_or_none(id=int(request.path_params["document_id"]), removed_at=None)
     if doc is None:
         raise ActionError("not_found", "Không tìm thấy tài liệu")
-    await server.hub.http_context(user, doc.meeting_id, SIGNATURE_ROLES, "document signature")  # type: ignore[attr-defined]
+    await server.hub.http_context(user, doc.meeting_id, SIGNATURE_ROLES, "document signature")
     path = store_for(server.settings).path(doc.sha256)
     if not path.exists():
         raise ActionError("not_found", "Không tìm thấy tệp của tài liệu")
@@ -56,21 +52,11 @@ async def api_signature(request: Request) -> Response:
     return JSONResponse(jsonable({"document_id": doc.id, **report}))
 
 
-async def _document_of_meeting(meeting_id: int, document_id: int) -> bool:
-    from docs.models import Document
-
-    return await Document.exists(id=document_id, meeting_id=meeting_id, removed_at=None)
-
-
-def install(server: Server) -> None:
-    from docs import conclusions, minutes  # noqa: F401  (imports register actions, snapshot part)
-    from meeting.actions.opinions import DOCUMENT_CHECKS
-
-    if _document_of_meeting not in DOCUMENT_CHECKS:
-        DOCUMENT_CHECKS.append(_document_of_meeting)
-    server.routes.extend(
-        [
-            Route("/api/meetings/{meeting_id:int}/minutes.pdf", minutes.api_minutes, methods=["GET"]),
-            Route("/api/documents/{document_id:int}/signature", api_signature, methods=["GET"]),
-        ]
-    )
+CONCLUSIONS = Feature(
+    "conclusions",
+    modules=[conclusions, minutes],
+    routes=[
+        Route("/api/meetings/{meeting_id:int}/minutes.pdf", minutes.api_minutes, methods=["GET"]),
+        Route("/api/documents/{document_id:int}/signature", api_signature, methods=["GET"]),
+    ],
+)

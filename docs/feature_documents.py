@@ -6,7 +6,7 @@ stamp (per-viewer stamp drawn into every page, from a copy skeleton made once pe
 and download (HTTP), recovery (what a crash left, cleaned at start), actions (list, remove,
 access), presenting (the page everyone follows), notes (private notes).
 
-Additions to the contract, for client authors (see docs/API.md):
+Additions to the contract, for client authors (written on the /api page):
 - `document:access {document_id}` (staff) → who opened it and when, and who has not.
 - push `document:opened {document_id, user_id, full_name, at}` to staff when someone opens one.
 - push `note:saved` (the note) to its author's own sockets.
@@ -22,28 +22,24 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import Route
 
+from docs import actions, notes, presenting, recovery
+from docs.download import download_document
+from docs.jobs import JobRunner
+from docs.upload import upload_document, upload_limits
+from meeting.actions.opinions import DocumentCheck
+from meeting.feature import Feature
+
 if TYPE_CHECKING:
     from meeting.identity import Identity
     from meeting.models import Meeting, User
-    from meeting.server import Server
 
 
-def install(server: Server) -> None:
-    from docs import actions, notes, presenting, recovery  # noqa: F401  (imports register)
-    from docs.download import download_document
-    from docs.upload import upload_document, upload_limits
-    from meeting.demo import DEMO_STEPS
+async def document_of_meeting(meeting_id: int, document_id: int) -> bool:
+    """A written opinion may name a document: only a live one of its own meeting."""
+    from docs.models import Document
 
-    server.routes.extend(
-        [
-            Route("/api/meetings/{meeting_id:int}/documents", upload_document, methods=["POST"]),
-            Route("/api/documents/{document_id:int}/file", download_document, methods=["GET", "HEAD"]),
-            Route("/api/documents/limits", upload_limits, methods=["GET"]),
-        ]
-    )
-    recovery.install(server)  # what a crash left in the store, cleaned at start
-    if demo_documents not in DEMO_STEPS:
-        DEMO_STEPS.append(demo_documents)
+    return await Document.exists(id=document_id, meeting_id=meeting_id, removed_at=None)
+
 
 
 async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, User]) -> None:
@@ -76,3 +72,19 @@ async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, 
             created_at=identity.clock.now(),
         )
         staged.done()
+
+
+DOCUMENTS = Feature(
+    "documents",
+    modules=[actions, notes, presenting],
+    routes=[
+        Route("/api/meetings/{meeting_id:int}/documents", upload_document, methods=["POST"]),
+        Route("/api/documents/{document_id:int}/file", download_document, methods=["GET", "HEAD"]),
+        Route("/api/documents/limits", upload_limits, methods=["GET"]),
+    ],
+    # What a crash left in the store is cleaned at start.
+    services=[recovery.recover_leftovers],
+    demo=[demo_documents],
+    state=[recovery.Recovery, JobRunner],
+    extensions=[DocumentCheck(document_of_meeting)],
+)

@@ -21,13 +21,15 @@ import logging
 import multiprocessing as mp
 import resource
 import traceback
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from meeting.errors import ActionError
+
+if TYPE_CHECKING:
+    from meeting.server import Server
 
 log = logging.getLogger("hop.docs.jobs")
 
@@ -94,22 +96,16 @@ def pdf_budget(settings: Any) -> Budget:  # noqa: ANN401 - meeting.config.Settin
     return Budget(settings.pdf_job_seconds, settings.pdf_job_memory_mb)
 
 
-_runners: weakref.WeakKeyDictionary[Any, JobRunner] = weakref.WeakKeyDictionary()
-
-
-def runner_for(server: Any) -> JobRunner:  # noqa: ANN401 - meeting.server.Server
-    """The server's runner (one bound on children per server, made on first use in its loop)."""
-    runner = _runners.get(server)
-    if runner is None:
-        runner = _runners[server] = JobRunner(server.settings.pdf_jobs)
-    return runner
+def runner_for(server: Server) -> JobRunner:
+    """The server's runner: one bound on children per server (the documents feature's state)."""
+    return server.state(JobRunner)
 
 
 class JobRunner:
-    """At most `slots` children at once (the others wait their turn, on the event loop)."""
+    """At most PDF_JOBS children at once (the others wait their turn, on the event loop)."""
 
-    def __init__(self, slots: int) -> None:
-        self.slots = asyncio.Semaphore(max(1, slots))
+    def __init__(self, server: Server) -> None:
+        self.slots = asyncio.Semaphore(max(1, server.settings.pdf_jobs))
 
     async def run(self, fn: Callable[..., Any], *args: Any, budget: Budget) -> Any:
         """fn(*args) in a child; its ActionError is raised here as it was raised there."""

@@ -15,7 +15,7 @@ from docs.pdfkit import ascii_initials
 from meeting.actions.meetings import held_times
 from meeting.floor_views import poll_view
 from meeting.http import current_user, server_of
-from meeting.hub import Context, Flag
+from meeting.hub import Flag, MeetingContext
 from meeting.jsonable import zone
 from meeting.models import (
     EVERY_ROLE,
@@ -43,30 +43,29 @@ ROLE_LABEL = {
 
 def attendance_text(p: Participant, names: dict[int, str], deputy_of: dict[int, str]) -> str:
     if p.response == Answer.DELEGATED:
-        sub = deputy_of.get(p.user_id)  # type: ignore[attr-defined]
+        sub = deputy_of.get(p.user_id)
         return f"Vắng mặt — cử {sub} dự thay" if sub else "Vắng mặt — cử người dự thay"
     here = "Có mặt" if p.present else "Vắng mặt"
-    if p.substitute_for_id:  # type: ignore[attr-defined]
-        return f"{here} (dự thay {names.get(p.substitute_for_id, '')})"  # type: ignore[attr-defined]
+    if p.substitute_for_id:
+        return f"{here} (dự thay {names.get(p.substitute_for_id, '')})"
     if not p.present and p.response == Answer.DECLINED:
         return "Vắng mặt (có báo vắng)"
     return here
 
 
-async def build_minutes(ctx: Context) -> Minutes:
+async def build_minutes(ctx: MeetingContext) -> Minutes:
     m = ctx.meeting
-    assert m is not None
     tz = zone()
     settings = ctx.server.settings
     parts = await Participant.filter(meeting=m).select_related("user").order_by("id")
-    names = {p.user_id: p.user.full_name for p in parts}  # type: ignore[attr-defined]
-    chair = await User.get(id=m.chair_id)  # type: ignore[attr-defined]
+    names = {p.user_id: p.user.full_name for p in parts}
+    chair = await User.get(id=m.chair_id)
     names.setdefault(chair.id, chair.full_name)
     # who attends for whom: the absent member -> their deputy's name
     deputy_of = {
-        p.substitute_for_id: p.user.full_name  # type: ignore[attr-defined]
+        p.substitute_for_id: p.user.full_name
         for p in parts
-        if p.substitute_for_id  # type: ignore[attr-defined]
+        if p.substitute_for_id
     }
     rank = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.DELEGATE: 2, Role.POINT: 3, Role.OBSERVER: 4}
     parts.sort(key=lambda p: (rank.get(p.role, 9), p.id))
@@ -79,12 +78,12 @@ async def build_minutes(ctx: Context) -> Minutes:
     titles = {i.id: i.title for i in items}
     speeches = []
     for r in await SpeakingRequest.filter(meeting=m, started_at__isnull=False).order_by("started_at", "id"):
-        uid = r.user_id  # type: ignore[attr-defined]
+        uid = r.user_id
         if uid not in names:
             names[uid] = (await User.get(id=uid)).full_name
         dur = int((r.ended_at - r.started_at).total_seconds()) if r.ended_at else None
         speeches.append(
-            Speech(names[uid], titles.get(r.agenda_item_id, ""), r.topic,  # type: ignore[attr-defined]
+            Speech(names[uid], titles.get(r.agenda_item_id, ""), r.topic,
                    r.started_at.astimezone(tz), dur)
         )
     # The majority's base (settings.vote_majority_of): every voting member (a deputy stands for
@@ -96,7 +95,7 @@ async def build_minutes(ctx: Context) -> Minutes:
     for poll in await Poll.filter(meeting=m).order_by("id"):
         v = await poll_view(poll, staff=False)
         polls.append(
-            PollResult(poll.question, titles.get(poll.agenda_item_id, ""), poll.secret,  # type: ignore[attr-defined]
+            PollResult(poll.question, titles.get(poll.agenda_item_id, ""), poll.secret,
                        poll.status, list(poll.options), v["counts"], v["voted"], v["eligible"],
                        base=members if of_members else (v["eligible"] or 0), base_label=base_label)
         )
@@ -104,14 +103,14 @@ async def build_minutes(ctx: Context) -> Minutes:
     conclusions = []
     rows = await Conclusion.filter(meeting=m)
     order = {i.id: i.position for i in items}
-    rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))  # type: ignore[attr-defined]
+    rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))
     for c in rows:
         # Participants read what was published; staff read the draft, marked when it is not
         # (or no longer) what was published.
         text = (c.text if ctx.is_staff else c.published_text) or ""
         if not text.strip():
             continue
-        title = titles.get(c.agenda_item_id, "")  # type: ignore[attr-defined]
+        title = titles.get(c.agenda_item_id, "")
         if ctx.is_staff and c.text != c.published_text:
             title = f"{title or 'Kết luận chung'} (dự thảo)"
         conclusions.append((title, text.strip()))

@@ -16,9 +16,11 @@ class Document(Model):
     meeting: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Meeting", related_name="documents", on_delete=fields.CASCADE
     )
+    meeting_id: int
     agenda_item: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.AgendaItem", null=True, related_name="documents", on_delete=fields.SET_NULL
     )
+    agenda_item_id: int | None
     title = fields.CharField(max_length=300)
     # The client's file name, cleaned to a bare name: shown and offered on download, never a path.
     filename = fields.CharField(max_length=255)
@@ -35,15 +37,18 @@ class Document(Model):
     previous: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "docs.Document", null=True, related_name="next_versions", on_delete=fields.SET_NULL
     )
+    previous_id: int | None
     superseded_at = fields.DatetimeField(null=True)
     uploaded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", null=True, related_name="documents_uploaded", on_delete=fields.SET_NULL
     )
+    uploaded_by_id: int | None
     created_at = fields.DatetimeField()
     removed_at = fields.DatetimeField(null=True)
     removed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", null=True, related_name="documents_removed", on_delete=fields.SET_NULL
     )
+    removed_by_id: int | None
 
     class Meta:
         table = "document"
@@ -57,9 +62,11 @@ class DocumentAccess(Model):
     document: fields.ForeignKeyRelation[Document] = fields.ForeignKeyField(
         "docs.Document", related_name="accesses", on_delete=fields.CASCADE
     )
+    document_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.User", related_name="document_accesses", on_delete=fields.CASCADE
     )
+    user_id: int
     at = fields.DatetimeField()
     range = fields.CharField(max_length=100, null=True)
     opened = fields.BooleanField(default=True)
@@ -76,9 +83,11 @@ class Note(Model):
     document: fields.ForeignKeyRelation[Document] = fields.ForeignKeyField(
         "docs.Document", related_name="notes", on_delete=fields.CASCADE
     )
+    document_id: int
     user: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.User", related_name="document_notes", on_delete=fields.CASCADE
     )
+    user_id: int
     page = fields.IntField()
     text = fields.TextField()
     updated_at = fields.DatetimeField()
@@ -95,13 +104,16 @@ class Presented(Model):
     meeting: fields.OneToOneRelation = fields.OneToOneField(
         "core.Meeting", related_name="presented", on_delete=fields.CASCADE
     )
+    meeting_id: int
     document: fields.ForeignKeyRelation[Document] = fields.ForeignKeyField(
         "docs.Document", related_name="presentations", on_delete=fields.CASCADE
     )
+    document_id: int
     page = fields.IntField()
     by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.User", null=True, related_name="presentations", on_delete=fields.SET_NULL
     )
+    by_id: int | None
     at = fields.DatetimeField()
 
     class Meta:

@@ -11,7 +11,7 @@ from docs.actions import document_meeting, live_document
 from docs.models import Note
 from meeting.client_keys import ClientKeyField, once
 from meeting.errors import invalid
-from meeting.hub import Context, Payload, action
+from meeting.hub import MeetingContext, Payload, action
 from meeting.models import EVERY_ROLE
 
 NoteText = Annotated[str, StringConstraints(max_length=20000)]
@@ -31,7 +31,7 @@ class NoteList(Payload):
 def note_view(n: Note) -> dict[str, Any]:
     return {
         "id": n.id,
-        "document_id": n.document_id,  # type: ignore[attr-defined]
+        "document_id": n.document_id,
         "page": n.page,
         "text": n.text,
         "updated_at": n.updated_at,
@@ -39,12 +39,12 @@ def note_view(n: Note) -> dict[str, Any]:
 
 
 @action("note:save", payload=NoteSave, roles=EVERY_ROLE, meeting=document_meeting)
-async def save(ctx: Context, p: NoteSave) -> dict[str, Any]:
+async def save(ctx: MeetingContext, p: NoteSave) -> dict[str, Any]:
     """Upsert the caller's note on one page; empty text deletes it (answers `deleted: true`)."""
     return await once(ctx, "note:save", p.client_key, lambda: _save(ctx, p))
 
 
-async def _save(ctx: Context, p: NoteSave) -> dict[str, Any]:
+async def _save(ctx: MeetingContext, p: NoteSave) -> dict[str, Any]:
     doc = await live_document(ctx, p.document_id)
     if p.page > doc.pages:
         raise invalid(f"Trang phải từ 1 đến {doc.pages}", page=f"out of range 1..{doc.pages}")
@@ -60,13 +60,12 @@ async def _save(ctx: Context, p: NoteSave) -> dict[str, Any]:
             note.updated_at = ctx.now
             await note.save()
         out = {**note_view(note), "deleted": False}
-    assert ctx.meeting is not None
     ctx.push_user(ctx.user.id, "note:saved", {"meeting_id": ctx.meeting.id, **out})
     return out
 
 
 @action("note:list", payload=NoteList, roles=EVERY_ROLE, meeting=document_meeting)
-async def list_notes(ctx: Context, p: NoteList) -> list[dict[str, Any]]:
+async def list_notes(ctx: MeetingContext, p: NoteList) -> list[dict[str, Any]]:
     doc = await live_document(ctx, p.document_id)
     notes = await Note.filter(document=doc, user=ctx.user).order_by("page")
     return [note_view(n) for n in notes]

@@ -15,7 +15,7 @@ from pydantic import Field
 from docs.actions import live_document
 from docs.models import Document, Presented
 from meeting.errors import conflict, forbidden, invalid
-from meeting.hub import Context, Payload, action, snapshot_part
+from meeting.hub import Context, MeetingContext, Payload, action, snapshot_part
 from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Role, SpeakingRequest, User
 
 
@@ -29,9 +29,9 @@ def presented_view(row: Presented | None, by_name: str | None = None) -> dict[st
     if row is None:
         return None
     return {
-        "document_id": row.document_id,  # type: ignore[attr-defined]
+        "document_id": row.document_id,
         "page": row.page,
-        "by": row.by_id,  # type: ignore[attr-defined]
+        "by": row.by_id,
         "by_name": by_name,
         "at": row.at,
     }
@@ -41,7 +41,7 @@ async def current_presented(meeting_id: int) -> dict[str, Any] | None:
     row = await Presented.get_or_none(meeting_id=meeting_id, document__removed_at=None)
     if row is None:
         return None
-    name = await User.filter(id=row.by_id).first().values_list("full_name", flat=True) if row.by_id else None  # type: ignore[attr-defined]
+    name = await User.filter(id=row.by_id).first().values_list("full_name", flat=True) if row.by_id else None
     return presented_view(row, name)
 
 
@@ -57,8 +57,7 @@ async def is_current_speaker(meeting: Meeting, user: User) -> bool:
 
 
 @action("document:present", payload=DocumentPresent, roles=EVERY_ROLE)
-async def present(ctx: Context, p: DocumentPresent) -> dict[str, Any] | None:
-    assert ctx.meeting is not None
+async def present(ctx: MeetingContext, p: DocumentPresent) -> dict[str, Any] | None:
     if ctx.role != Role.CHAIR and not await is_current_speaker(ctx.meeting, ctx.user):
         raise forbidden("Chỉ người chủ trì hoặc người đang phát biểu được trình chiếu tài liệu")
     if ctx.meeting.status != MeetingStatus.IN_PROGRESS:
@@ -85,17 +84,15 @@ async def present(ctx: Context, p: DocumentPresent) -> dict[str, Any] | None:
     return view
 
 
-async def stop_if_presented(ctx: Context, document_id: int) -> None:
+async def stop_if_presented(ctx: MeetingContext, document_id: int) -> None:
     """A removed document stops being presented (inside the removing action)."""
-    assert ctx.meeting is not None
     if await Presented.filter(meeting=ctx.meeting, document_id=document_id).delete():
         ctx.push("document:presented", {"document_id": None, "page": None, "by": ctx.user.id, "by_name": ctx.user.full_name, "at": ctx.now})
 
 
-async def follow_new_version(ctx: Context, old: Document, new: Document) -> None:
+async def follow_new_version(ctx: MeetingContext, old: Document, new: Document) -> None:
     """A presented document that gets a new version: everyone follows to the new one, same page
     (or its last page, when the new version is shorter)."""
-    assert ctx.meeting is not None
     row = await Presented.get_or_none(meeting=ctx.meeting, document_id=old.id)
     if row is None:
         return
@@ -103,7 +100,7 @@ async def follow_new_version(ctx: Context, old: Document, new: Document) -> None
     row.page = min(row.page, new.pages)
     row.at = ctx.now
     await row.save()
-    name = await User.filter(id=row.by_id).first().values_list("full_name", flat=True) if row.by_id else None  # type: ignore[attr-defined]
+    name = await User.filter(id=row.by_id).first().values_list("full_name", flat=True) if row.by_id else None
     view = presented_view(row, name)
     assert view is not None
     ctx.push("document:presented", view)

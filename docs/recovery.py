@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import time
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,18 +30,18 @@ log = logging.getLogger("hop.docs")
 WORK_RE = re.compile(r"^(upload|job|commit)-(\d+)-(.*)$")
 SHA_PART_RE = re.compile(r"^([0-9a-f]{64})-[0-9a-f]+\.part$")
 
-_started: weakref.WeakKeyDictionary[Server, float] = weakref.WeakKeyDictionary()
-_done: weakref.WeakKeyDictionary[Server, asyncio.Event] = weakref.WeakKeyDictionary()
+class Recovery:
+    """Per-server state: when this server was built (work files of this process older than that
+    are a crashed server's), and an event set once the leftovers are cleaned."""
 
-
-def install(server: Server) -> None:
-    _started[server] = time.time()
-    server.services.append(recover_leftovers)
+    def __init__(self, server: Server) -> None:
+        self.started = time.time()
+        self.done = asyncio.Event()
 
 
 def recovered(server: Server) -> asyncio.Event:
     """Set once this server has cleaned what earlier (crashed) processes left."""
-    return _done.setdefault(server, asyncio.Event())
+    return server.state(Recovery).done
 
 
 @dataclass
@@ -103,7 +102,7 @@ async def recover_leftovers(server: Server) -> None:
     store = store_for(server.settings)
     warming = asyncio.ensure_future(asyncio.to_thread(warm_up))  # the PDF jobs' fork server
     try:
-        found = await asyncio.to_thread(find_leftovers, store, _started.get(server, time.time()))
+        found = await asyncio.to_thread(find_leftovers, store, server.state(Recovery).started)
         orphans = 0
         for marker, sha in found.commits:
             # The stored file is this upload's only if the marker is a link to it.

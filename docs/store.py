@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from docs.models import Document
 from meeting.config import Settings
-from meeting.hub import Context
+from meeting.hub import MeetingContext
 from meeting.models import MeetingStatus, Participant
 
 if TYPE_CHECKING:
@@ -173,8 +173,8 @@ def slug_filename(title: str) -> str:
 def document_view(d: Document) -> dict[str, Any]:
     return {
         "id": d.id,
-        "meeting_id": d.meeting_id,  # type: ignore[attr-defined]
-        "agenda_item_id": d.agenda_item_id,  # type: ignore[attr-defined]
+        "meeting_id": d.meeting_id,
+        "agenda_item_id": d.agenda_item_id,
         "title": d.title,
         "filename": d.filename,
         "size": d.size,
@@ -183,8 +183,8 @@ def document_view(d: Document) -> dict[str, Any]:
         "kind": d.kind,
         "signed": d.signed,
         "version": d.version,
-        "replaces": d.previous_id,  # type: ignore[attr-defined]
-        "uploaded_by": d.uploaded_by_id,  # type: ignore[attr-defined]
+        "replaces": d.previous_id,
+        "uploaded_by": d.uploaded_by_id,
         "created_at": d.created_at,
         "url": f"/api/documents/{d.id}/file",
     }
@@ -208,7 +208,7 @@ async def current_documents(meeting_id: int) -> list[dict[str, Any]]:
 
 
 async def create_document(
-    ctx: Context,
+    ctx: MeetingContext,
     *,
     title: str,
     filename: str,
@@ -223,13 +223,12 @@ async def create_document(
 ) -> Document:
     """Inside a transaction: the row, the version chain, and the pushes (document:added, and
     document:removed of the version it replaces)."""
-    assert ctx.meeting is not None
     now = ctx.now
     version = 1
     if replaces is not None:
         version = replaces.version + 1
         if agenda_item_id is None:
-            agenda_item_id = replaces.agenda_item_id  # type: ignore[attr-defined]
+            agenda_item_id = replaces.agenda_item_id
     doc = await Document.create(
         meeting=ctx.meeting,
         agenda_item_id=agenda_item_id,
@@ -270,7 +269,7 @@ async def create_document(
 
 
 async def add_generated(
-    ctx: Context,
+    ctx: MeetingContext,
     *,
     title: str,
     pdf: bytes,
@@ -284,7 +283,6 @@ async def add_generated(
     on record). A document with signed=True is downloaded exactly as stored, never stamped."""
     from docs.pdfcheck import inspect_pdf
 
-    assert ctx.meeting is not None
     store = store_for(ctx.server.settings)
     staged, path = await asyncio.to_thread(store.put_bytes, pdf)
     sha = staged.sha256

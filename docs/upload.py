@@ -229,7 +229,6 @@ async def upload_document(request: Request) -> Response:
     user = await current_user(request)
     meeting_id = request.path_params["meeting_id"]
     ctx = await server.hub.http_context(user, meeting_id, STAFF, "document:upload")
-    assert ctx.meeting is not None
     if ctx.meeting.status == MeetingStatus.CANCELLED:
         raise conflict("Cuộc họp đã bị huỷ")
     settings = server.settings

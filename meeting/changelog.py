@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.expressions import Q
 
 from meeting.errors import invalid
-from meeting.hub import Context, meeting_room, staff_room
+from meeting.hub import MeetingContext, meeting_room, staff_room
 from meeting.jsonable import jsonable
 from meeting.models import Audience, Change
 
@@ -93,10 +93,9 @@ async def note_role_change(meeting_id: int, seq: int, user_ids: Iterable[int]) -
     )
 
 
-async def changes_since(ctx: Context, since_seq: int) -> list[dict[str, Any]] | None:
+async def changes_since(ctx: MeetingContext, since_seq: int) -> list[dict[str, Any]] | None:
     """What this caller missed after `since_seq`, or None when only a snapshot will do."""
     m = ctx.meeting
-    assert m is not None
     if since_seq > m.seq:
         raise invalid("since_seq lớn hơn seq của cuộc họp", since_seq="ahead of the meeting's seq")
     if m.seq - since_seq > RESUME_MAX:
@@ -127,13 +126,10 @@ async def changes_since(ctx: Context, since_seq: int) -> list[dict[str, Any]] | 
     ]
 
 
-async def resume_or_snapshot(ctx: Context, since_seq: int | None) -> dict[str, Any]:
+async def resume_or_snapshot(ctx: MeetingContext, since_seq: int | None) -> dict[str, Any]:
     """`meeting:join`'s answer: the changes since `since_seq` when the log holds them (with the
     parts that are not seq'd state, whole), else the snapshot."""
-    from meeting.hub import LIVE_PARTS, SNAPSHOT_PARTS
-
     m = ctx.meeting
-    assert m is not None
     snap: dict[str, Any] | None = None
     if since_seq is not None:
         changes = await changes_since(ctx, since_seq)
@@ -150,8 +146,9 @@ async def resume_or_snapshot(ctx: Context, since_seq: int | None) -> dict[str, A
                 "resumed": True,
                 "changes": changes,
             }
-            for name in LIVE_PARTS:
-                answer[name] = await SNAPSHOT_PARTS[name](ctx, m)
+            for part in ctx.server.composition.snapshot_parts:
+                if part.live:
+                    answer[part.name] = await part(ctx, m)
             return answer
     snap = snap or await ctx.server.hub.snapshot(ctx)
     if since_seq is not None:

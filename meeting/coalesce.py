@@ -17,15 +17,15 @@ import asyncio
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
-from meeting.hub import Context
-from meeting.models import Meeting, User
+from meeting.hub import MeetingContext
+from meeting.models import Meeting, Participant, Role, User
 
 if TYPE_CHECKING:
     from meeting.server import Server
 
 WINDOW_S = 0.05  # an action waits at most this long for others to share its push
 # Queues the change's pushes in ctx, given every item handed in for the key.
-Push = Callable[[Context, set[Any]], Awaitable[Any]]
+Push = Callable[[MeetingContext, set[Any]], Awaitable[Any]]
 
 
 class _Batch:
@@ -64,8 +64,17 @@ class Coalescer:
         try:
             await asyncio.sleep(window_s)
             self._open.pop(key, None)
-            ctx = Context(server=self.server, user=batch.user)
-            ctx.meeting = await Meeting.get(id=batch.meeting_id)
+            meeting = await Meeting.get(id=batch.meeting_id)
+            # Pushed on behalf of the batch's first caller, in her seat (the hub re-reads the
+            # meeting's row under its lock).
+            seat = await Participant.get_or_none(meeting=meeting, user=batch.user)
+            ctx = MeetingContext(
+                server=self.server,
+                user=batch.user,
+                meeting=meeting,
+                participant=seat,
+                role=seat.role if seat else Role.OBSERVER,
+            )
             await self.server.hub.commit(ctx, lambda: batch.push(ctx, batch.items))
             batch.done.set_result(ctx.meeting.seq)
         except BaseException as exc:

@@ -1,20 +1,49 @@
-"""The core's part of the server: the Socket.IO transport, its actions and HTTP routes."""
+"""The core feature: meetings, invitations and seats, attendance, users and units,
+notifications, the floor, opinions and votes; its HTTP API; and the pages, mounted last."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from starlette.routing import BaseRoute
 
-from meeting import actions, http, offline, pages, realtime, views  # noqa: F401  (imports register)
+from meeting import floor_views, http, offline, pages, views
+from meeting.actions import (
+    attendance,
+    floor,
+    meetings,
+    notifications,
+    opinions,
+    participants,
+    polls,
+    seats,
+    units,
+    users,
+)
+from meeting.fanout import fanout_service
+from meeting.feature import Feature
 
-if TYPE_CHECKING:
-    from meeting.server import Server
+CORE = Feature(
+    "core",
+    modules=[
+        views,
+        floor_views,
+        meetings,
+        participants,
+        attendance,
+        seats,
+        users,
+        units,
+        notifications,
+        floor,
+        opinions,
+        polls,
+    ],
+    routes=http.routes(),
+    services=[fanout_service],
+    state=[views.ListCache],
+)
 
 
-def install(server: Server) -> None:
-    realtime.install(server)
-    server.routes.extend(http.routes())
-
-
-def install_pages(server: Server) -> None:
-    server.routes.extend(offline.routes())
-    server.routes.extend(pages.routes())
+def page_routes() -> list[BaseRoute]:
+    """The app shell, the login and API pages and the static files: a catch-all, so the server
+    mounts them after every feature's routes."""
+    return [*offline.routes(), *pages.routes()]

@@ -1,7 +1,9 @@
 """The database: Tortoise configuration, and migrations applied on start.
 
-Each package that owns tables is a Tortoise app with its own `migrations` package; run.py names
-them. Schema changes: edit the models, then `python run.py makemigrations` and commit the file.
+A Tortoise app is a label, the modules that hold its models, and one `migrations` package: that
+of the package of its first models module. A subject keeps its models beside its actions
+(meeting/polls/models.py) and joins the app whose migrations hold its tables; run.py names the
+apps. Schema changes: edit the models, then `python run.py makemigrations` and commit the file.
 """
 
 from __future__ import annotations
@@ -9,15 +11,21 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate
 
-# Tortoise app label -> the package holding its `models` and `migrations` modules.
-CORE_APPS: dict[str, str] = {"core": "meeting"}
+# Tortoise app label -> the modules holding its models (the first one's package holds the app's
+# `migrations`).
+Apps = Mapping[str, Sequence[str]]
+CORE_APPS: dict[str, list[str]] = {"core": ["meeting.models"]}
+
+
+def migrations_package(models: Sequence[str]) -> str:
+    return models[0].rsplit(".", 1)[0] + ".migrations"
 MIGRATION_LOCK_KEY = 0x686F70  # "hop": any constant shared by all processes
 
 
@@ -27,7 +35,7 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix("sqlite://").split("?", 1)[0])
 
 
-def tortoise_config(db_url: str, apps: Mapping[str, str]) -> dict[str, Any]:
+def tortoise_config(db_url: str, apps: Apps) -> dict[str, Any]:
     if _sqlite_path(db_url) is not None and "secure_delete" not in db_url:
         # Deleted rows are overwritten, not left in free pages (a closed secret vote's sealed
         # ballots: meeting/ballot_box.py).
@@ -36,11 +44,11 @@ def tortoise_config(db_url: str, apps: Mapping[str, str]) -> dict[str, Any]:
         "connections": {"default": db_url},
         "apps": {
             label: {
-                "models": [f"{package}.models"],
-                "migrations": f"{package}.migrations",
+                "models": list(models),
+                "migrations": migrations_package(models),
                 "default_connection": "default",
             }
-            for label, package in apps.items()
+            for label, models in apps.items()
         },
         "use_tz": True,
         "timezone": "UTC",
@@ -100,7 +108,7 @@ async def _migration_lock(url: str) -> AsyncIterator[None]:
 class database:  # noqa: N801 - used as `async with database(...)`
     """Open the database outside the server (command-line tools): migrate, then connect."""
 
-    def __init__(self, db_url: str, apps: Mapping[str, str]) -> None:
+    def __init__(self, db_url: str, apps: Apps) -> None:
         self.config = tortoise_config(db_url, apps)
 
     async def __aenter__(self) -> None:

@@ -4,7 +4,7 @@ server on the first start of an empty database when the DEMO setting is on (conf
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, time, timedelta
 
 from meeting.identity import Identity
@@ -21,9 +21,8 @@ from meeting.models import (
     User,
 )
 
-# Features add their part of the demo (e.g. documents) here: fn(identity, meeting, users).
+# A feature's part of the demo (Feature.demo, e.g. documents): fn(identity, meeting, users).
 DemoStep = Callable[[Identity, Meeting, dict[str, User]], Awaitable[None]]
-DEMO_STEPS: list[DemoStep] = []
 
 log = logging.getLogger("hop.demo")
 
@@ -43,7 +42,7 @@ DISTRICTS = {
 }
 
 
-async def fill(identity: Identity) -> list[tuple[str, str, str]]:
+async def fill(identity: Identity, steps: Sequence[DemoStep]) -> list[tuple[str, str, str]]:
     """Fill an empty database; returns (username, password, who) logins."""
     if await User.exists():
         raise RuntimeError("the database is not empty: the demo fills an empty one only")
@@ -128,16 +127,16 @@ async def fill(identity: Identity) -> list[tuple[str, str, str]]:
             duration_min=minutes,
             presenter=chair if pos == 4 else None,
         )
-    for step in DEMO_STEPS:
+    for step in steps:
         await step(identity, meeting, users)
     return logins
 
 
-async def seed_if_empty(identity: Identity) -> bool:
+async def seed_if_empty(identity: Identity, steps: Sequence[DemoStep]) -> bool:
     """The server's first start on an empty database with DEMO on: fill it, log the logins."""
     if await User.exists():
         return False
-    logins = await fill(identity)
+    logins = await fill(identity, steps)
     log.info(
         "demo province created; logins (password %s): %s",
         PASSWORD,

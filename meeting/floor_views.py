@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from meeting.hub import Context, snapshot_part
+from meeting.hub import Context, MeetingContext, snapshot_part
 from meeting.models import (
     VOTERS,
     Ballot,
@@ -48,12 +48,12 @@ def deadline(r: SpeakingRequest) -> datetime | None:
 
 
 def request_view(r: SpeakingRequest, names: dict[int, str]) -> dict[str, Any]:
-    uid = r.user_id  # type: ignore[attr-defined]
+    uid = r.user_id
     return {
         "request_id": r.id,
         "user_id": uid,
         "full_name": names.get(uid, ""),
-        "agenda_item_id": r.agenda_item_id,  # type: ignore[attr-defined]
+        "agenda_item_id": r.agenda_item_id,
         "topic": r.topic,
         "requested_at": r.requested_at,
         "started_at": r.started_at,
@@ -85,7 +85,7 @@ async def current_speaker(meeting_id: int) -> SpeakingRequest | None:
 async def current_speaker_id(meeting_id: int) -> int | None:
     """Who has the floor now (e.g. for `document:present`: the chair or the current speaker)."""
     r = await current_speaker(meeting_id)
-    return r.user_id if r else None  # type: ignore[attr-defined]
+    return r.user_id if r else None
 
 
 async def _names(user_ids: set[int]) -> dict[int, str]:
@@ -97,7 +97,7 @@ async def _names(user_ids: set[int]) -> dict[int, str]:
 async def floor_state(meeting_id: int) -> dict[str, Any]:
     """`floor:state`: the speaker (or null) and the queue in request order."""
     rows = await open_requests(meeting_id)
-    names = await _names({r.user_id for r in rows})  # type: ignore[attr-defined]
+    names = await _names({r.user_id for r in rows})
     speaker = None
     queue = []
     for r in rows:
@@ -120,10 +120,10 @@ async def _snapshot_floor(ctx: Context, meeting: Meeting) -> dict[str, Any]:
 def opinion_view(o: Opinion, full_name: str) -> dict[str, Any]:
     return {
         "id": o.id,
-        "meeting_id": o.meeting_id,  # type: ignore[attr-defined]
-        "user_id": o.user_id,  # type: ignore[attr-defined]
+        "meeting_id": o.meeting_id,
+        "user_id": o.user_id,
         "full_name": full_name,
-        "agenda_item_id": o.agenda_item_id,  # type: ignore[attr-defined]
+        "agenda_item_id": o.agenda_item_id,
         "document_id": o.document_id,
         "text": o.text,
         "created_at": o.created_at,
@@ -188,13 +188,13 @@ async def poll_view(poll: Poll, *, staff: bool) -> dict[str, Any]:
     if closed:
         eligible = poll.eligible_at_close
     elif poll.status == "open":
-        eligible = await eligible_voters(poll.meeting_id, poll)  # type: ignore[attr-defined]
+        eligible = await eligible_voters(poll.meeting_id, poll)
     else:
-        eligible = await eligible_voters(poll.meeting_id)  # type: ignore[attr-defined]
+        eligible = await eligible_voters(poll.meeting_id)
     view: dict[str, Any] = {
         "poll_id": poll.id,
         "question": poll.question,
-        "agenda_item_id": poll.agenda_item_id,  # type: ignore[attr-defined]
+        "agenda_item_id": poll.agenda_item_id,
         "secret": poll.secret,
         "status": poll.status,
         "options": poll.options,
@@ -225,7 +225,7 @@ def push_poll(ctx: Context, public: dict[str, Any], staff: dict[str, Any] | None
         ctx.push("poll:state", staff, to="staff")
 
 
-async def push_live_polls(ctx: Context) -> None:
+async def push_live_polls(ctx: MeetingContext) -> None:
     """Who may vote follows who is present: after a change of participants or attendance,
     the draft and open polls are pushed again (their `eligible` moved)."""
     for poll in await Poll.filter(meeting=ctx.meeting, status__in=["draft", "open"]).order_by("id"):
@@ -238,7 +238,7 @@ async def polls_of(meeting: Meeting, *, staff: bool) -> list[dict[str, Any]]:
 
 
 @snapshot_part("polls")
-async def _snapshot_polls(ctx: Context, meeting: Meeting) -> list[dict[str, Any]]:
+async def _snapshot_polls(ctx: MeetingContext, meeting: Meeting) -> list[dict[str, Any]]:
     """Per caller: `i_voted` tells a tablet that reloads whether its user has voted (for a
     secret vote too — who voted is kept, only not what)."""
     polls = await polls_of(meeting, staff=ctx.is_staff)

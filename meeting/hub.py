@@ -3,14 +3,15 @@
 Every Socket.IO request is an action declared once:
 
     @action("agenda:activate", payload=AgendaActivate, roles={Role.CHAIR}, meeting=item_meeting)
-    async def activate(ctx: Context, p: AgendaActivate) -> dict: ...
+    async def activate(ctx: MeetingContext, p: AgendaActivate) -> dict: ...
 
 The hub validates the payload (pydantic, strict JSON types, unknown fields refused), finds the
 meeting the action is about and the caller's role in it, denies by default, runs the handler in
 one database transaction holding the meeting's row, bumps the meeting's `seq` when the handler
 pushed a change to everyone, and only AFTER the commit emits the queued pushes, notifications
-and signals. Feature packages register actions, snapshot parts and signal handlers by importing
-this module; the hub never imports them.
+and signals. `@action` only declares: a Feature names the modules holding its actions, and the
+server built with that feature is what dispatches them (meeting/feature.py). The hub never
+imports a feature.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,6 +40,7 @@ from meeting.models import (
     Role,
     User,
 )
+from meeting.signals import Signal
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -73,14 +76,17 @@ async def meeting_id_field(p: Any) -> int | None:
 
 @dataclass(frozen=True)
 class Action:
+    """A declared action. Calling it calls its handler (one action may reuse another's)."""
+
     name: str
     handler: Handler
     payload: type[Payload]
     roles: frozenset[Allowed]
     meeting_of: MeetingOf | None
+    module: str
 
-
-ACTIONS: dict[str, Action] = {}
+    async def __call__(self, ctx: Any, p: Any) -> Any:
+        return await self.handler(ctx, p)
 
 
 def action(
@@ -89,77 +95,45 @@ def action(
     payload: type[Payload],
     roles: Iterable[Allowed],
     meeting: MeetingOf | None | bool = True,
-) -> Callable[[Handler], Handler]:
-    """Declare an action. `meeting`: True = the payload's `meeting_id`; an async function
-    payload -> meeting id (e.g. from an agenda item); False/None = not about one meeting."""
+) -> Callable[[Handler], Action]:
+    """Declare an action (a feature names the module that holds it: meeting/feature.py).
+    `meeting`: True = the payload's `meeting_id`; an async function payload -> meeting id (e.g.
+    from an agenda item); False/None = not about one meeting. A meeting action's handler gets a
+    MeetingContext."""
 
-    def register(fn: Handler) -> Handler:
-        if name in ACTIONS:
-            raise RuntimeError(f"action {name!r} registered twice")
+    def declare(fn: Handler) -> Action:
         meeting_of = meeting_id_field if meeting is True else (meeting or None)
-        ACTIONS[name] = Action(name, fn, payload, frozenset(roles), meeting_of)  # type: ignore[arg-type]
-        return fn
+        return Action(name, fn, payload, frozenset(roles), meeting_of, fn.__module__)
 
-    return register
+    return declare
 
 
-# Parts of the meeting snapshot (PROTOCOL §3.3) that feature packages contribute.
-SnapshotPart = Callable[["Context", Meeting], Awaitable[Any]]
-SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
-# Parts whose dict is spread into the snapshot's top level rather than kept under their name.
-MERGED_PARTS: set[str] = set()
-# Parts that are not seq'd state (media: who is on the main stream): a resumed `meeting:join`
-# cannot replay them from the change log, so it carries them whole.
-LIVE_PARTS: set[str] = set()
+SnapshotBuild = Callable[["MeetingContext", Meeting], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class SnapshotPart:
+    """A part of the meeting snapshot (PROTOCOL §3.3). `merge`: its dict is spread into the
+    snapshot's top level. `live`: not seq'd state (media: who is on the main stream), so a
+    resumed `meeting:join` cannot replay it from the change log and carries it whole."""
+
+    name: str
+    build: SnapshotBuild
+    merge: bool
+    live: bool
+    module: str
+
+    async def __call__(self, ctx: MeetingContext, meeting: Meeting) -> Any:
+        return await self.build(ctx, meeting)
 
 
 def snapshot_part(
     name: str, *, merge: bool = False, live: bool = False
-) -> Callable[[SnapshotPart], SnapshotPart]:
-    def register(fn: SnapshotPart) -> SnapshotPart:
-        if name in SNAPSHOT_PARTS:
-            raise RuntimeError(f"snapshot part {name!r} registered twice")
-        SNAPSHOT_PARTS[name] = fn
-        if merge:
-            MERGED_PARTS.add(name)
-        if live:
-            LIVE_PARTS.add(name)
-        return fn
+) -> Callable[[SnapshotBuild], SnapshotPart]:
+    def declare(fn: SnapshotBuild) -> SnapshotPart:
+        return SnapshotPart(name, fn, merge, live, fn.__module__)
 
-    return register
-
-
-# What the snapshot holds for a part no installed package provides (yet).
-SNAPSHOT_DEFAULTS: dict[str, Any] = {
-    "agenda": [],
-    "documents": [],
-    "floor": {"speaker": None, "queue": []},
-    "polls": [],
-    "conclusions": [],
-    "presented": None,
-}
-
-
-# After-commit signals: the core announces, features react. Handlers are
-# `async def fn(server, **kwargs)`, registered with @on_signal(name). Signals in use:
-#   "meeting.changed"  (meeting_id)                 published / edited / cancelled
-#   "meeting.started" / "meeting.ended"  (meeting_id)
-#   "meeting.joined"   (meeting_id, user_id, sid)   a socket joined the meeting's pushes
-#   "meeting.left"     (meeting_id, user_id, sid)
-#   "socket.disconnected" (sid, user_id)
-#   "agenda.activated" (meeting_id, item_id)
-#   "floor.changed"    (meeting_id, speaker_id)     speaker_id None = nobody has the floor
-#   "seats.changed"    (meeting_id)                 a seat, or the meeting's points, changed
-SignalHandler = Callable[..., Awaitable[None]]
-SIGNALS: dict[str, list[SignalHandler]] = {}
-
-
-def on_signal(name: str) -> Callable[[SignalHandler], SignalHandler]:
-    def register(fn: SignalHandler) -> SignalHandler:
-        SIGNALS.setdefault(name, []).append(fn)
-        return fn
-
-    return register
+    return declare
 
 
 def meeting_room(meeting_id: int) -> str:
@@ -183,20 +157,17 @@ class Push:
     sealed: bool = False  # data made JSON-ready and stamped with seq (Hub._seal)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Context:
-    """What a handler gets: who calls, about which meeting, in which role, and where to queue
-    what should happen after the commit."""
+    """What a handler gets: who calls, and where to queue what should happen after the commit.
+    An action about one meeting gets a MeetingContext."""
 
     server: Server
     user: User
     sid: str | None = None
-    meeting: Meeting | None = None
-    participant: Participant | None = None
-    role: Role | None = None
     pushes: list[Push] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
-    signals: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
     after: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Run when the action fails, after its rollback: what must be kept though it failed
     # (a wrong old password counts as a failed guess).
@@ -204,11 +175,7 @@ class Context:
     bump: bool = False
 
     @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF
-
-    @property
-    def now(self):  # noqa: ANN201 - a datetime
+    def now(self) -> datetime:
         return self.server.clock.now()
 
     def push(
@@ -216,45 +183,73 @@ class Context:
         event: str,
         data: dict[str, Any],
         *,
+        meeting: Meeting,
         to: str = "meeting",
         users: Iterable[int] = (),
-        meeting: Meeting | None = None,
     ) -> None:
-        """Queue a push about the meeting. to="meeting": everyone who joined it, and the change
+        """Queue a push about a meeting. to="meeting": everyone who joined it, and the change
         bumps `seq`; to="staff": its staff; to="users": those users' sockets. Staff and user
         pushes carry the current `seq` without bumping it (documented in the API page)."""
-        m = meeting or self.meeting
-        if m is None:
-            raise RuntimeError("push about a meeting outside a meeting action")
         rooms = {
-            "meeting": [meeting_room(m.id)],
-            "staff": [staff_room(m.id)],
+            "meeting": [meeting_room(meeting.id)],
+            "staff": [staff_room(meeting.id)],
             "users": [user_room(u) for u in users],
         }[to]
         if to == "meeting":
             self.bump = True
-        self.pushes.append(Push(event, {"meeting_id": m.id, **data}, rooms, state=True))
+        self.pushes.append(Push(event, {"meeting_id": meeting.id, **data}, rooms, state=True))
 
     def push_user(self, user_id: int, event: str, data: dict[str, Any]) -> None:
         """A push to one user that is not about a meeting's state (no seq)."""
         self.pushes.append(Push(event, data, [user_room(user_id)], state=False))
 
     async def notify(
-        self, user_ids: Iterable[int], kind: str, text: str, meeting: Meeting | None = None
+        self, user_ids: Iterable[int], kind: str, text: str, *, meeting: Meeting | None
     ) -> None:
-        """Store a notification for each user now; push (and e-mail) after the commit."""
-        m = meeting or self.meeting
+        """The one way to tell users something: store a notification for each now; push (and
+        e-mail) it after the commit."""
         for uid in dict.fromkeys(user_ids):
             n = await Notification.create(
-                user_id=uid, kind=kind, meeting=m, text=text, created_at=self.now
+                user_id=uid, kind=kind, meeting=meeting, text=text, created_at=self.now
             )
             self.notifications.append(n)
 
-    def signal(self, name: str, **kwargs: Any) -> None:
-        self.signals.append((name, kwargs))
+    def signal(self, signal: Signal) -> None:
+        self.signals.append(signal)
 
     def after_commit(self, fn: Callable[[], Awaitable[None]]) -> None:
         self.after.append(fn)
+
+
+@dataclass(kw_only=True)
+class MeetingContext(Context):
+    """A meeting action's context: the meeting (its row held for the transaction) and the
+    caller's role in it. `participant` is None only for the meeting's creator who no longer
+    holds a seat (Flag.CREATOR); she follows it as an observer."""
+
+    meeting: Meeting
+    role: Role
+    participant: Participant | None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+    def push(
+        self,
+        event: str,
+        data: dict[str, Any],
+        *,
+        meeting: Meeting | None = None,
+        to: str = "meeting",
+        users: Iterable[int] = (),
+    ) -> None:
+        super().push(event, data, meeting=meeting or self.meeting, to=to, users=users)
+
+    async def notify(
+        self, user_ids: Iterable[int], kind: str, text: str, *, meeting: Meeting | None = None
+    ) -> None:
+        await super().notify(user_ids, kind, text, meeting=meeting or self.meeting)
 
 
 def _validation_details(exc: ValidationError) -> dict[str, str]:
@@ -317,7 +312,7 @@ def allowed(act: Action, user: User, role: Role | None, meeting: Meeting | None)
         return True
     if Flag.ORGANIZER in act.roles and user.is_organizer:
         return True
-    if meeting is not None and Flag.CREATOR in act.roles and meeting.created_by_id == user.id:  # type: ignore[attr-defined]
+    if meeting is not None and Flag.CREATOR in act.roles and meeting.created_by_id == user.id:
         return True
     return role is not None and role in act.roles
 
@@ -341,7 +336,7 @@ class Hub:
             }
 
     async def _run(self, user: User, sid: str | None, event: str, data: Any) -> Any:
-        act = ACTIONS.get(event) if isinstance(event, str) else None
+        act = self.server.composition.actions.get(event) if isinstance(event, str) else None
         if act is None:
             raise ActionError("invalid", f"Unknown event {event!r}", {"event": "unknown"})
         p = parse_payload(act.payload, data)
@@ -349,27 +344,44 @@ class Hub:
             raise ActionError(
                 "forbidden", "Hãy đổi mật khẩu ban đầu trước", {"must_change_password": True}
             )
-        ctx = Context(server=self.server, user=user, sid=sid)
+        meeting_of = act.meeting_of
+        if meeting_of is None:
+            ctx = Context(server=self.server, user=user, sid=sid)
+            if not allowed(act, user, None, None):
+                raise ActionError("forbidden", f"Bạn không có quyền thực hiện {act.name}")
+            return await self.commit(ctx, lambda: act.handler(ctx, p))
+        meeting_id = await meeting_of(p)
 
         async def body() -> Any:
-            if act.meeting_of is not None:
-                await self.enter_meeting(ctx, await act.meeting_of(p), lock=True)
-            if not allowed(act, user, ctx.role, ctx.meeting):
-                raise ActionError("forbidden", f"Bạn không có quyền thực hiện {act.name}")
-            return await act.handler(ctx, p)
+            mctx = await self.enter_meeting(user, sid, meeting_id, act, lock=True)
+            holder.append(mctx)
+            return await act.handler(mctx, p)
 
-        return await self.commit(ctx, body)
+        # The meeting's context exists only inside the transaction (its row is read under the
+        # lock); what it queued is emitted after the commit.
+        holder: list[MeetingContext] = []
+        shell = Context(server=self.server, user=user, sid=sid)
+        return await self.commit(shell, body, inner=holder)
 
-    async def commit(self, ctx: Context, fn: Callable[[], Awaitable[T]]) -> T:
-        """Run `fn` in one transaction — holding the meeting's row when ctx has one (HTTP
-        endpoints that change a meeting use this too) — bump `seq` if it pushed a change to
-        everyone, and only after the commit emit its pushes, notifications and signals."""
+    async def commit(
+        self,
+        ctx: Context,
+        fn: Callable[[], Awaitable[T]],
+        *,
+        inner: list[MeetingContext] | None = None,
+    ) -> T:
+        """Run `fn` in one transaction — holding the meeting's row when ctx is a MeetingContext
+        (HTTP endpoints that change a meeting use this too) — bump `seq` if it pushed a change to
+        everyone, and only after the commit emit its pushes, notifications and signals.
+        `inner`: where `fn` leaves the MeetingContext it made (actions: see _run)."""
         try:
             async with in_transaction():
-                if ctx.meeting is not None:
+                if isinstance(ctx, MeetingContext):
                     ctx.meeting = await Meeting.select_for_update().get(id=ctx.meeting.id)
                 result = await fn()
-                if ctx.meeting is not None:
+                if inner:
+                    ctx = inner[0]
+                if isinstance(ctx, MeetingContext):
                     if ctx.bump:
                         await Meeting.filter(id=ctx.meeting.id).update(seq=F("seq") + 1)
                         ctx.meeting.seq += 1
@@ -379,16 +391,16 @@ class Hub:
 
                         await record(ctx.meeting.id, ctx.meeting.seq, ctx.bump, logged)
         except Exception:
-            for keep in ctx.after_failure:
+            failed = inner[0] if inner else ctx
+            for keep in failed.after_failure:
                 await keep()
             raise
         await self.after_commit(ctx)
         return result
 
-    def _seal(self, ctx: Context) -> list[Push]:
+    def _seal(self, ctx: MeetingContext) -> list[Push]:
         """Make each push JSON-ready once, stamping the meeting's pushes with its seq; return
         those that go to the change log (the pushes about this meeting's state)."""
-        assert ctx.meeting is not None
         logged = []
         for push in ctx.pushes:
             if push.sealed:
@@ -400,9 +412,12 @@ class Hub:
                 logged.append(push)
         return logged
 
-    async def enter_meeting(self, ctx: Context, meeting_id: int | None, *, lock: bool) -> None:
-        """Load the meeting and the caller's role into ctx. A meeting the caller does not take
-        part in (or a draft not yet published to them) answers not_found: it does not exist."""
+    async def enter_meeting(
+        self, user: User, sid: str | None, meeting_id: int | None, act: Action, *, lock: bool
+    ) -> MeetingContext:
+        """The meeting and the caller's role in it, if `act` admits her. A meeting the caller
+        does not take part in (or a draft not yet published to her) answers not_found: it does
+        not exist for her."""
         if meeting_id is None:
             raise not_found()
         query = Meeting.select_for_update() if lock else Meeting.all()
@@ -410,30 +425,40 @@ class Hub:
         meeting = await query.get_or_none(id=meeting_id)
         if meeting is None:
             raise not_found()
-        ctx.meeting = meeting
-        ctx.participant = await Participant.get_or_none(meeting=meeting, user=ctx.user)
-        ctx.role = ctx.participant.role if ctx.participant else None
-        if ctx.role == Role.SECRETARY and ctx.participant.response == Response.DELEGATED:  # type: ignore[union-attr]
+        seat = await Participant.get_or_none(meeting=meeting, user=user)
+        role = seat.role if seat else None
+        if seat is not None and role == Role.SECRETARY and seat.response == Response.DELEGATED:
             # A secretary who handed on her seat is not at the meeting: she follows it as an
             # observer until she answers "accepted" again (documented on /api).
-            ctx.role = Role.OBSERVER
-        is_creator = meeting.created_by_id == ctx.user.id  # type: ignore[attr-defined]
+            role = Role.OBSERVER
+        is_creator = meeting.created_by_id == user.id
         visible = is_creator or (
-            ctx.role is not None and (meeting.status != MeetingStatus.DRAFT or ctx.role in STAFF)
+            role is not None and (meeting.status != MeetingStatus.DRAFT or role in STAFF)
         )
         if not visible:
             raise not_found()
+        if not allowed(act, user, role, meeting):
+            raise ActionError("forbidden", f"Bạn không có quyền thực hiện {act.name}")
+        return MeetingContext(
+            server=self.server,
+            user=user,
+            sid=sid,
+            meeting=meeting,
+            participant=seat,
+            role=role or Role.OBSERVER,
+        )
 
     async def http_context(
         self, user: User, meeting_id: int, roles: Iterable[Allowed], what: str
-    ) -> Context:
+    ) -> MeetingContext:
         """The same checks for an HTTP endpoint (upload, download, PDFs) as for an action."""
-        ctx = Context(server=self.server, user=user)
-        await self.enter_meeting(ctx, meeting_id, lock=False)
-        probe = Action(what, _no_handler, Payload, frozenset(roles), None)
-        if not allowed(probe, user, ctx.role, ctx.meeting):
-            raise ActionError("forbidden", f"Bạn không có quyền: {what}")
-        return ctx
+        probe = Action(what, _no_handler, Payload, frozenset(roles), None, __name__)
+        try:
+            return await self.enter_meeting(user, None, meeting_id, probe, lock=False)
+        except ActionError as exc:
+            if exc.code == "forbidden":
+                raise ActionError("forbidden", f"Bạn không có quyền: {what}") from None
+            raise
 
     async def after_commit(self, ctx: Context) -> None:
         for push in ctx.pushes:
@@ -442,30 +467,28 @@ class Hub:
                 await self.server.emit(push.event, data, room)
         for n in ctx.notifications:
             await self.server.notifier.deliver(n)
-        for name, kwargs in ctx.signals:
-            await self.fire(name, **kwargs)
+        for signal in ctx.signals:
+            await self.fire(signal)
         for fn in ctx.after:
             await fn()
 
-    async def fire(self, name: str, **kwargs: Any) -> None:
-        for fn in SIGNALS.get(name, []):
+    async def fire(self, signal: Signal) -> None:
+        for fn in self.server.composition.subscriptions.get(type(signal), []):
             try:
-                await fn(self.server, **kwargs)
+                await fn(self.server, signal)
             except Exception:
-                log.exception("signal %s handler %s failed", name, fn)
+                log.exception("signal %s handler %s failed", signal.name, fn)
 
-    async def snapshot(self, ctx: Context) -> dict[str, Any]:
+    async def snapshot(self, ctx: MeetingContext) -> dict[str, Any]:
         """The meeting as one object (PROTOCOL §3.3) for this caller."""
-        assert ctx.meeting is not None
         out: dict[str, Any] = {}
-        for name, part in SNAPSHOT_PARTS.items():
+        for part in self.server.composition.snapshot_parts:
             value = await part(ctx, ctx.meeting)
-            if name in MERGED_PARTS:
+            if part.merge:
                 out.update(value)
             else:
-                out[name] = value
-        for name, default in SNAPSHOT_DEFAULTS.items():
-            out.setdefault(name, default)
+                out[part.name] = value
         out["seq"] = ctx.meeting.seq
-        out["my_role"] = ctx.role.value if ctx.role else None
+        # A creator who holds no seat sees the meeting with no role of her own.
+        out["my_role"] = ctx.role.value if ctx.participant is not None else None
         return out

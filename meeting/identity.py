@@ -289,7 +289,7 @@ def user_view(user: User) -> dict:
         "full_name": user.full_name,
         "title": user.title,
         "email": user.email,
-        "unit_id": user.unit_id,  # type: ignore[attr-defined]
+        "unit_id": user.unit_id,
         "admin": user.is_admin,
         "organizer": user.is_organizer,
         "point": user.is_point,
@@ -304,7 +304,7 @@ def unit_view(unit: Unit) -> dict:
         "name": unit.name,
         "code": unit.code,
         "kind": unit.kind,
-        "parent_id": unit.parent_id,  # type: ignore[attr-defined]
+        "parent_id": unit.parent_id,
     }
 
 

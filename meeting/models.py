@@ -63,6 +63,7 @@ class Unit(Model):
     parent: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
         "core.Unit", null=True, related_name="children", on_delete=fields.RESTRICT
     )
+    parent_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -78,6 +79,7 @@ class User(Model):
     unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
         "core.Unit", null=True, related_name="users", on_delete=fields.SET_NULL
     )
+    unit_id: int | None
     password_hash = fields.CharField(max_length=255)
     is_admin = fields.BooleanField(default=False)
     is_organizer = fields.BooleanField(default=False)
@@ -97,6 +99,7 @@ class Token(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     hash = fields.CharField(max_length=64, unique=True)  # sha256 of the token; never the token
     created_at = fields.DatetimeField()
     last_seen = fields.DatetimeField()
@@ -131,9 +134,11 @@ class Meeting(Model):
     chair: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="chaired_meetings", on_delete=fields.RESTRICT
     )
+    chair_id: int
     created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="created_meetings", on_delete=fields.RESTRICT
     )
+    created_by_id: int
     # Grows by one with every change to the meeting; pushes carry it (PROTOCOL §3.2).
     seq = fields.IntField(default=0)
     cancel_reason = fields.TextField(default="")
@@ -150,9 +155,11 @@ class Participant(Model):
     meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
         "core.Meeting", related_name="participants", on_delete=fields.CASCADE
     )
+    meeting_id: int
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="participations", on_delete=fields.CASCADE
     )
+    user_id: int
     role = fields.CharEnumField(Role, max_length=20)
     response = fields.CharEnumField(Response, max_length=20, default=Response.PENDING)
     note = fields.TextField(default="")
@@ -160,6 +167,7 @@ class Participant(Model):
     substitute_for: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", null=True, related_name="deputised", on_delete=fields.SET_NULL
     )
+    substitute_for_id: int | None
     invited_at = fields.DatetimeField()
     responded_at = fields.DatetimeField(null=True)
     present = fields.BooleanField(default=False)
@@ -170,6 +178,7 @@ class Participant(Model):
     seat: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", null=True, related_name="seated_here", on_delete=fields.SET_NULL
     )
+    seat_id: int | None
 
     class Meta:
         table = "participant"
@@ -181,11 +190,13 @@ class AgendaItem(Model):
     meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
         "core.Meeting", related_name="agenda_items", on_delete=fields.CASCADE
     )
+    meeting_id: int
     position = fields.IntField()
     title = fields.CharField(max_length=500)
     presenter: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", null=True, related_name="presented_items", on_delete=fields.SET_NULL
     )
+    presenter_id: int | None
     duration_min = fields.IntField(null=True)
     status = fields.CharEnumField(ItemStatus, max_length=20, default=ItemStatus.PENDING)
 
@@ -198,10 +209,12 @@ class Notification(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="notifications", on_delete=fields.CASCADE
     )
+    user_id: int
     kind = fields.CharField(max_length=40)
     meeting: fields.ForeignKeyNullableRelation[Meeting] = fields.ForeignKeyField(
         "core.Meeting", null=True, related_name="notifications", on_delete=fields.CASCADE
     )
+    meeting_id: int | None
     text = fields.TextField()
     created_at = fields.DatetimeField()
     read_at = fields.DatetimeField(null=True)
@@ -215,6 +228,7 @@ class Audit(Model):
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", null=True, related_name="audit", on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     action = fields.CharField(max_length=60)
     target = fields.CharField(max_length=100, default="")
     at = fields.DatetimeField()
@@ -234,12 +248,15 @@ class SpeakingRequest(Model):
     meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
         "core.Meeting", related_name="speaking_requests", on_delete=fields.CASCADE
     )
+    meeting_id: int
     agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
         "core.AgendaItem", null=True, related_name="speaking_requests", on_delete=fields.SET_NULL
     )
+    agenda_item_id: int | None
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="speaking_requests", on_delete=fields.CASCADE
     )
+    user_id: int
     topic = fields.CharField(max_length=500, default="")
     requested_at = fields.DatetimeField()
     started_at = fields.DatetimeField(null=True)
@@ -258,12 +275,15 @@ class Opinion(Model):
     meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
         "core.Meeting", related_name="opinions", on_delete=fields.CASCADE
     )
+    meeting_id: int
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="opinions", on_delete=fields.CASCADE
     )
+    user_id: int
     agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
         "core.AgendaItem", null=True, related_name="opinions", on_delete=fields.SET_NULL
     )
+    agenda_item_id: int | None
     # A document lives in the docs app; the core keeps only its id (arrows point into core).
     document_id = fields.IntField(null=True)
     text = fields.TextField()
@@ -278,9 +298,11 @@ class Poll(Model):
     meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
         "core.Meeting", related_name="polls", on_delete=fields.CASCADE
     )
+    meeting_id: int
     agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
         "core.AgendaItem", null=True, related_name="polls", on_delete=fields.SET_NULL
     )
+    agenda_item_id: int | None
     question = fields.TextField()
     options = fields.JSONField()
     secret = fields.BooleanField(default=False)
@@ -303,12 +325,15 @@ class PollVoter(Model):
     poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
         "core.Poll", related_name="voters", on_delete=fields.CASCADE
     )
+    poll_id: int
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="poll_votes", on_delete=fields.CASCADE
     )
+    user_id: int
     seat: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", null=True, related_name="seat_votes", on_delete=fields.CASCADE
     )
+    seat_id: int | None
 
     class Meta:
         table = "poll_voter"
@@ -323,10 +348,12 @@ class Ballot(Model):
     poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
         "core.Poll", related_name="ballots", on_delete=fields.CASCADE
     )
+    poll_id: int
     option = fields.IntField()
     user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", null=True, related_name="ballots", on_delete=fields.CASCADE
     )
+    user_id: int | None
 
     class Meta:
         table = "ballot"
@@ -342,6 +369,7 @@ class SealedBallot(Model):
     poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
         "core.Poll", related_name="sealed_ballots", on_delete=fields.CASCADE
     )
+    poll_id: int
     box = fields.CharField(max_length=200)
 
     class Meta:
@@ -356,13 +384,16 @@ class Conclusion(Model):
     meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
         "core.Meeting", related_name="conclusions", on_delete=fields.CASCADE
     )
+    meeting_id: int
     agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
         "core.AgendaItem", null=True, related_name="conclusions", on_delete=fields.CASCADE
     )
+    agenda_item_id: int | None
     text = fields.TextField(default="")
     updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "core.User", null=True, related_name="conclusions", on_delete=fields.SET_NULL
     )
+    updated_by_id: int | None
     updated_at = fields.DatetimeField()
     published_at = fields.DatetimeField(null=True)
     # What the published notice says. Kept apart from `text`, the draft secretaries go on
@@ -389,6 +420,7 @@ class Change(Model):
     meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
         "core.Meeting", related_name="changes", on_delete=fields.CASCADE
     )
+    meeting_id: int
     seq = fields.IntField()
     bumped = fields.BooleanField()  # raised seq (False: carried the current seq, staff/user)
     event = fields.CharField(max_length=60)
@@ -409,6 +441,7 @@ class ClientKey(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "core.User", related_name="client_keys", on_delete=fields.CASCADE
     )
+    user_id: int
     key = fields.CharField(max_length=64)
     action = fields.CharField(max_length=60)
     result = fields.TextField()  # the first answer, as JSON

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -22,15 +23,20 @@ log = logging.getLogger("hop.notify")
 
 # (filename, mime type "a/b", content) pieces that a feature attaches to a notification's mail.
 Attachment = tuple[str, str, bytes]
-AttachmentMaker = Callable[["Server", Notification], Awaitable[list[Attachment]]]
-MAIL_ATTACHMENTS: list[AttachmentMaker] = []
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    """An extension (Feature.extensions): what a feature attaches to a notification's mail."""
+
+    make: Callable[[Server, Notification], Awaitable[list[Attachment]]]
 
 
 def notification_view(n: Notification) -> dict:
     return {
         "id": n.id,
         "kind": n.kind,
-        "meeting_id": n.meeting_id,  # type: ignore[attr-defined]
+        "meeting_id": n.meeting_id,
         "text": n.text,
         "created_at": n.created_at,
         "read_at": n.read_at,
@@ -43,12 +49,12 @@ class Notifier:
 
     async def deliver(self, n: Notification) -> None:
         view = jsonable(notification_view(n))
-        await self.server.emit("notification", view, f"u:{n.user_id}")  # type: ignore[attr-defined]
+        await self.server.emit("notification", view, f"u:{n.user_id}")
         if self.server.settings.smtp_url:
             self.server.spawn(self._mail(n), name=f"mail-{n.id}")
 
     async def _mail(self, n: Notification) -> None:
-        user = await User.get(id=n.user_id)  # type: ignore[attr-defined]
+        user = await User.get(id=n.user_id)
         if not user.email:
             return
         msg = EmailMessage()
@@ -56,8 +62,8 @@ class Notifier:
         msg["To"] = user.email
         msg["Subject"] = n.text.split("\n", 1)[0][:150]
         msg.set_content(f"{n.text}\n\n{self.server.settings.public_url}\n")
-        for make in MAIL_ATTACHMENTS:
-            for filename, mime, content in await make(self.server, n):
+        for ext in self.server.extensions(MailAttachment):
+            for filename, mime, content in await ext.make(self.server, n):
                 maintype, subtype = mime.split("/", 1)
                 msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
         url = urlsplit(self.server.settings.smtp_url)

@@ -11,6 +11,7 @@ from socketio.exceptions import ConnectionRefusedError
 
 from meeting.hub import user_room
 from meeting.identity import COOKIE_NAME, token_hash
+from meeting.signals import SocketDisconnected
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -78,7 +79,7 @@ def install(server: Server) -> None:
     async def disconnect(sid: str, reason: Any = None) -> None:
         buckets.pop(sid, None)
         session = await sio.get_session(sid)
-        await server.hub.fire("socket.disconnected", sid=sid, user_id=session.get("user_id"))
+        await server.fire(SocketDisconnected(sid=sid, user_id=session.get("user_id")))
 
     @sio.on("*")
     async def any_event(event: str, sid: str, *args: Any) -> dict[str, Any]:

@@ -14,23 +14,23 @@ from meeting.models import Participant, Role, Unit
 def halls_of(parts: list[Participant], parents: dict[int, int | None]) -> dict[int, int | None]:
     """Each participant's hall (a point's user id, or None). ``parts`` need their ``user``
     loaded; ``parents`` is the unit tree (unit id -> parent id)."""
-    points = {p.user_id: p for p in parts if p.role == Role.POINT}  # type: ignore[attr-defined]
+    points = {p.user_id: p for p in parts if p.role == Role.POINT}
     # The first point of a unit (by invitation) is that unit's hall: one answer, always the same.
     by_unit: dict[int, int] = {}
     for uid, p in sorted(points.items(), key=lambda kv: kv[1].id):
-        unit = p.user.unit_id  # type: ignore[attr-defined]
+        unit = p.user.unit_id
         if unit is not None:
             by_unit.setdefault(unit, uid)
     halls: dict[int, int | None] = {}
     for p in parts:
-        uid = p.user_id  # type: ignore[attr-defined]
-        seat = p.seat_id  # type: ignore[attr-defined]
+        uid = p.user_id
+        seat = p.seat_id
         if uid in points:
             halls[uid] = uid
         elif seat is not None and seat in points:
             halls[uid] = seat
         else:
-            halls[uid] = _nearest(p.user.unit_id, by_unit, parents)  # type: ignore[attr-defined]
+            halls[uid] = _nearest(p.user.unit_id, by_unit, parents)
     return halls
 
 

@@ -1,40 +1,42 @@
-"""The composed server: settings, clock, identity, Socket.IO, the hub, HTTP routes, and the
-background services it holds. run.py builds one with the feature packages it names."""
+"""The composed server: settings, clock, identity, Socket.IO, the hub, and what its features
+declare (actions, snapshot parts, signal handlers, routes, services, demo steps, per-server
+state). run.py builds one with the features it names: `Server(settings, features=[...])`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from typing import Any, TypeVar
 
 import socketio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext, _current_context
 from tortoise.exceptions import ConfigurationError
 
+from meeting import realtime
 from meeting.clock import Clock
 from meeting.coalesce import Coalescer
 from meeting.config import Settings
-from meeting.db import CORE_APPS, migrate_database, secure_data_dir, tortoise_config
+from meeting.db import CORE_APPS, Apps, migrate_database, secure_data_dir, tortoise_config
 from meeting.demo import seed_if_empty
 from meeting.errors import ActionError
-from meeting.fanout import Fanout, fanout_service
+from meeting.fanout import Fanout
+from meeting.feature import Composition, Feature
 from meeting.http import SameOrigin, action_error_handler
 from meeting.hub import Hub
 from meeting.identity import Identity
 from meeting.jsonable import WireJson, set_zone
 from meeting.notify import Notifier
 from meeting.outbox import OutboxServer
+from meeting.signals import Signal
 
 log = logging.getLogger("hop.server")
 
-Install = Callable[["Server"], None]
-Service = Callable[["Server"], Coroutine[Any, Any, None]]
+T = TypeVar("T")
 
 
 class Server:
@@ -42,11 +44,11 @@ class Server:
         self,
         settings: Settings,
         *,
-        apps: Mapping[str, str] = CORE_APPS,
-        features: list[Install] = (),  # type: ignore[assignment]
+        apps: Apps = CORE_APPS,
+        features: Sequence[Feature] = (),
         clock: Clock | None = None,
     ) -> None:
-        from meeting import core  # the core's own actions, routes and services
+        from meeting import core  # the core's own feature, and its pages
 
         self.settings = settings
         self.clock = clock or Clock()
@@ -69,17 +71,17 @@ class Server:
         self.fanout = Fanout(self)
         self.coalescer = Coalescer(self)
         self.fanout_ready = asyncio.Event()
-        self.routes: list[BaseRoute] = []
-        self.services: list[Service] = [fanout_service]
         self._tasks: set[asyncio.Task[Any]] = set()
         self.ready = asyncio.Event()
-        core.install(self)
-        for install in features:
-            install(self)
+        realtime.install(self)  # the Socket.IO transport: connect, disconnect, every event
+        self.composition = Composition([core.CORE, *features])
+        self._state: dict[type[Any], Any] = {
+            cls: cls(self) for cls in self.composition.state_classes()
+        }
         # Mounted last: the catch-all static/page routes must not shadow the API.
-        core.install_pages(self)
+        routes = [*self.composition.routes, *core.page_routes()]
         self.starlette = Starlette(
-            routes=self.routes,
+            routes=routes,
             lifespan=self._lifespan,
             exception_handlers={ActionError: action_error_handler},
             middleware=[Middleware(SameOrigin, public_url=settings.public_url)],
@@ -91,6 +93,18 @@ class Server:
     @property
     def asgi(self) -> Server:
         return self
+
+    def state(self, kind: type[T]) -> T:
+        """This server's instance of a feature's per-server state class."""
+        return self._state[kind]  # type: ignore[no-any-return]
+
+    def extensions(self, kind: type[T]) -> list[T]:
+        """What the features offer for another's extension point, e.g. MailAttachment."""
+        return self.composition.extensions_of(kind)
+
+    async def fire(self, signal: Signal) -> None:
+        """Announce something that happened outside an action (a socket went away)."""
+        await self.hub.fire(signal)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """The ASGI entry point. Every HTTP and WebSocket call runs in this server's database
@@ -150,8 +164,8 @@ class Server:
             outer = _current_context.set(ctx)
             try:
                 if self.settings.demo_enabled:  # an empty embedded database starts as a demo
-                    await seed_if_empty(self.identity)
-                for service in self.services:
+                    await seed_if_empty(self.identity, self.composition.demo)
+                for service in self.composition.services:
                     self.spawn(service(self), name=service.__name__)
             finally:
                 _current_context.reset(outer)

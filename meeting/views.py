@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING, Any
 
 from meeting.config import Settings
-from meeting.hub import Context, snapshot_part
+from meeting.hub import Context, MeetingContext, snapshot_part
 from meeting.jsonable import jsonable
 from meeting.models import VOTERS, AgendaItem, ItemStatus, Meeting, Participant, Response, User
 from meeting.seats import halls_of, meeting_halls, unit_parents
+
+if TYPE_CHECKING:
+    from meeting.server import Server
 
 
 def meeting_view(m: Meeting) -> dict[str, Any]:
@@ -25,14 +27,14 @@ def meeting_view(m: Meeting) -> dict[str, Any]:
         "starts_at": m.starts_at,
         "ends_at": m.ends_at,
         "status": m.status,
-        "chair_id": m.chair_id,  # type: ignore[attr-defined]
-        "created_by": m.created_by_id,  # type: ignore[attr-defined]
+        "chair_id": m.chair_id,
+        "created_by": m.created_by_id,
         "cancel_reason": m.cancel_reason,
     }
 
 
 def item_view(item: AgendaItem, names: dict[int, str]) -> dict[str, Any]:
-    presenter = item.presenter_id  # type: ignore[attr-defined]
+    presenter = item.presenter_id
     return {
         "id": item.id,
         "position": item.position,
@@ -47,7 +49,7 @@ def item_view(item: AgendaItem, names: dict[int, str]) -> dict[str, Any]:
 
 async def agenda_items(meeting: Meeting) -> list[dict[str, Any]]:
     items = await AgendaItem.filter(meeting=meeting).order_by("position", "id")
-    ids = {i.presenter_id for i in items if i.presenter_id}  # type: ignore[attr-defined]
+    ids = {i.presenter_id for i in items if i.presenter_id}
     names = dict(await User.filter(id__in=ids).values_list("id", "full_name")) if ids else {}
     return [item_view(i, names) for i in items]
 
@@ -75,22 +77,22 @@ def participant_view(
 ) -> dict[str, Any]:
     u = p.user
     row = {
-        "user_id": p.user_id,  # type: ignore[attr-defined]
+        "user_id": p.user_id,
         "username": u.username,
         "full_name": u.full_name,
         "title": u.title,
-        "unit_id": u.unit_id,  # type: ignore[attr-defined]
+        "unit_id": u.unit_id,
         "point": u.is_point,
         "role": p.role,
         "response": p.response,
         "note": p.note,
-        "substitute_for": p.substitute_for_id,  # type: ignore[attr-defined]
+        "substitute_for": p.substitute_for_id,
         "invited_at": p.invited_at,
         "responded_at": p.responded_at,
         "present": p.present,
         "checked_in_at": p.checked_in_at,
         # participant:seat: the hall staff chose (null: the default), and the hall in effect
-        "seat_id": p.seat_id,  # type: ignore[attr-defined]
+        "seat_id": p.seat_id,
         "hall_id": hall_id,
     }
     return row if staff else {k: row[k] for k in PUBLIC_PARTICIPANT_FIELDS}
@@ -135,7 +137,7 @@ async def participants_payload(
     parts = await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
     halls = halls_of(parts, await unit_parents())
     return {
-        "participants": [participant_view(p, halls.get(p.user_id), staff=staff) for p in parts],  # type: ignore[attr-defined]
+        "participants": [participant_view(p, halls.get(p.user_id), staff=staff) for p in parts],
         "summary": summary(parts, settings),
     }
 
@@ -161,7 +163,7 @@ async def participants_delta(
     )
     halls = await meeting_halls(meeting.id) if rows else {}
     return {
-        "participants": [participant_view(p, halls.get(p.user_id), staff=staff) for p in rows],  # type: ignore[attr-defined]
+        "participants": [participant_view(p, halls.get(p.user_id), staff=staff) for p in rows],
         "removed": sorted(set(removed) - ids),
         "summary": await meeting_summary(meeting, settings),
         "view": "staff" if staff else "public",
@@ -169,7 +171,7 @@ async def participants_delta(
 
 
 async def push_participants(
-    ctx: Context,
+    ctx: MeetingContext,
     changed: Iterable[int] = (),
     removed: Iterable[int] = (),
     *,
@@ -181,7 +183,6 @@ async def push_participants(
     halls (a point invited or removed): the rows whose `hall_id` moved are changed rows too."""
     from meeting.floor_views import push_live_polls  # polls sit on top of participants
 
-    assert ctx.meeting is not None
     changed = set(changed)
     if halls_before is not None:
         now = await meeting_halls(ctx.meeting.id)
@@ -203,8 +204,7 @@ async def push_participants(
     return payload if ctx.is_staff else public
 
 
-async def push_meeting(ctx: Context) -> None:
-    assert ctx.meeting is not None
+async def push_meeting(ctx: MeetingContext) -> None:
     ctx.push("meeting:updated", meeting_view(ctx.meeting))
 
 
@@ -218,16 +218,19 @@ async def _snapshot_meeting(ctx: Context, meeting: Meeting) -> dict[str, Any]:
 # database for each was most of the storm's work. Keyed by seq, it is right on every process:
 # each change of a row is pushed with a later seq (check-ins that are committed but not yet
 # pushed reach the joining socket with that push, which it then applies).
-# One cache per server (a test process may run several, each on its own database).
-_LIST_CACHES: WeakKeyDictionary[Any, OrderedDict[tuple[int, int, bool], dict[str, Any]]] = (
-    WeakKeyDictionary()
-)
+# One cache per server (the core's per-server state: a test process may run several servers,
+# each on its own database).
 _LIST_CACHE_SIZE = 16
 
 
+class ListCache:
+    def __init__(self, server: Server) -> None:
+        self.lists: OrderedDict[tuple[int, int, bool], dict[str, Any]] = OrderedDict()
+
+
 @snapshot_part("participants", merge=True)
-async def _snapshot_participants(ctx: Context, meeting: Meeting) -> dict[str, Any]:
-    cache = _LIST_CACHES.setdefault(ctx.server, OrderedDict())
+async def _snapshot_participants(ctx: MeetingContext, meeting: Meeting) -> dict[str, Any]:
+    cache = ctx.server.state(ListCache).lists
     key = (meeting.id, meeting.seq, ctx.is_staff)
     found = cache.get(key)
     if found is None:

@@ -7,9 +7,18 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from meeting.actions.floor import FloorChanged
 from meeting.errors import conflict, invalid
-from meeting.hub import STAFF, Context, Payload, action, on_signal, snapshot_part
+from meeting.feature import on
+from meeting.hub import STAFF, MeetingContext, Payload, action, snapshot_part
 from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Participant, Role
+from meeting.signals import (
+    MeetingChanged,
+    MeetingEnded,
+    MeetingLeft,
+    SeatsChanged,
+    SocketDisconnected,
+)
 
 from .errors import InvalidOffer
 from .offer import MAX_SDP_BYTES
@@ -57,16 +66,15 @@ class RtcMute(Payload):
     muted: bool
 
 
-def _live(ctx: Context) -> Meeting:
+def _live(ctx: MeetingContext) -> Meeting:
     m = ctx.meeting
-    assert m is not None
     if m.status not in LIVE:
         raise conflict("Cuộc họp chưa phát hành hoặc đã kết thúc")
     return m
 
 
 @action("rtc:join", payload=RtcJoin, roles=EVERY_ROLE)
-async def join(ctx: Context, p: RtcJoin) -> dict[str, Any]:
+async def join(ctx: MeetingContext, p: RtcJoin) -> dict[str, Any]:
     m = _live(ctx)
     answer: dict[str, Any] = {"type": "answer", "sdp": None}
 
@@ -83,15 +91,14 @@ async def join(ctx: Context, p: RtcJoin) -> dict[str, Any]:
 
 
 @action("rtc:leave", payload=RtcLeave, roles=EVERY_ROLE)
-async def leave(ctx: Context, p: RtcLeave) -> dict[str, Any]:
-    assert ctx.meeting is not None
+async def leave(ctx: MeetingContext, p: RtcLeave) -> dict[str, Any]:
     meeting_id, user_id = ctx.meeting.id, ctx.user.id
     ctx.after_commit(lambda: media_of(ctx.server).leave(meeting_id, user_id))
     return {"meeting_id": meeting_id}
 
 
 @action("rtc:mute", payload=RtcMute, roles={Role.CHAIR})
-async def mute(ctx: Context, p: RtcMute) -> dict[str, Any]:
+async def mute(ctx: MeetingContext, p: RtcMute) -> dict[str, Any]:
     m = _live(ctx)
     room = await media_of(ctx.server).room(m.id)
     room.mute(p.user_id, p.kind, p.muted)
@@ -99,9 +106,8 @@ async def mute(ctx: Context, p: RtcMute) -> dict[str, Any]:
 
 
 @action("rtc:watch", payload=RtcWatch, roles=STAFF)
-async def watch(ctx: Context, p: RtcWatch) -> dict[str, Any]:
+async def watch(ctx: MeetingContext, p: RtcWatch) -> dict[str, Any]:
     m = ctx.meeting
-    assert m is not None
     if p.user_ids:
         _live(ctx)
         points = set(
@@ -134,36 +140,41 @@ async def watch(ctx: Context, p: RtcWatch) -> dict[str, Any]:
 
 
 @snapshot_part("rtc", live=True)
-async def _snapshot_rtc(ctx: Context, meeting: Meeting) -> dict[str, Any]:
+async def _snapshot_rtc(ctx: MeetingContext, meeting: Meeting) -> dict[str, Any]:
     return media_of(ctx.server).snapshot(meeting.id, staff=ctx.is_staff)
 
 
-@on_signal("floor.changed")
-async def _floor_changed(server: Server, meeting_id: int, speaker_id: int | None, **_: Any) -> None:
-    media_of(server).floor_changed(meeting_id, speaker_id)
+async def _floor_changed(server: Server, signal: FloorChanged) -> None:
+    media_of(server).floor_changed(signal.meeting_id, signal.speaker_id)
 
 
-@on_signal("seats.changed")
-async def _seats_changed(server: Server, meeting_id: int, **_: Any) -> None:
-    await media_of(server).seats_changed(meeting_id)
+async def _seats_changed(server: Server, signal: SeatsChanged) -> None:
+    await media_of(server).seats_changed(signal.meeting_id)
 
 
-@on_signal("socket.disconnected")
-async def _socket_gone(server: Server, sid: str, **_: Any) -> None:
-    await media_of(server).socket_gone(sid)
+async def _socket_gone(server: Server, signal: SocketDisconnected) -> None:
+    await media_of(server).socket_gone(signal.sid)
 
 
-@on_signal("meeting.left")
-async def _left(server: Server, meeting_id: int, user_id: int, sid: str | None, **_: Any) -> None:
-    await media_of(server).leave(meeting_id, user_id, sid)
-    await media_of(server).unwatch(meeting_id, user_id, sid)
+async def _left(server: Server, signal: MeetingLeft) -> None:
+    await media_of(server).leave(signal.meeting_id, signal.user_id, signal.sid)
+    await media_of(server).unwatch(signal.meeting_id, signal.user_id, signal.sid)
 
 
-@on_signal("meeting.changed")
-async def _changed(server: Server, meeting_id: int, **_: Any) -> None:
-    await media_of(server).meeting_changed(meeting_id)
+async def _changed(server: Server, signal: MeetingChanged) -> None:
+    await media_of(server).meeting_changed(signal.meeting_id)
 
 
-@on_signal("meeting.ended")
-async def _ended(server: Server, meeting_id: int, **_: Any) -> None:
-    await media_of(server).close_room(meeting_id)
+async def _ended(server: Server, signal: MeetingEnded) -> None:
+    await media_of(server).close_room(signal.meeting_id)
+
+
+# What media follows in the meeting (rtc/__init__.py's Feature subscribes them).
+SUBSCRIPTIONS = [
+    on(FloorChanged, _floor_changed),
+    on(SeatsChanged, _seats_changed),
+    on(SocketDisconnected, _socket_gone),
+    on(MeetingLeft, _left),
+    on(MeetingChanged, _changed),
+    on(MeetingEnded, _ended),
+]

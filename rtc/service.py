@@ -1,11 +1,10 @@
 """The server's media: one Room per meeting with anyone connected, the sockets that own the
-sessions, the rtc:main / rtc:points pushes. One per Server (``media_of``)."""
+sessions, the rtc:main / rtc:points pushes. One per Server: the rtc Feature's state."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from meeting.hub import meeting_room, staff_room
@@ -26,18 +25,13 @@ log = logging.getLogger("hop.rtc")
 
 POINTS_INTERVAL_S = 2.0
 
-_media: weakref.WeakKeyDictionary[Server, Media] = weakref.WeakKeyDictionary()
-
-
 class WallUnavailable(Exception):
     """rtc:watch where media runs in worker processes (not built there yet)."""
 
 
 def media_of(server: Server) -> Media:
-    media = _media.get(server)
-    if media is None:
-        media = _media[server] = Media(server)
-    return media
+    """The server's media (rtc's per-server state, built with the server)."""
+    return server.state(Media)
 
 
 def settings_for(server: Server) -> RtcSettings:
@@ -75,7 +69,7 @@ class Media:
         room = self.rooms.get(meeting_id)
         if room is None:
             meeting = await Meeting.get(id=meeting_id)
-            chair_id = meeting.chair_id  # type: ignore[attr-defined]
+            chair_id = meeting.chair_id
 
             muted = self.mutes.setdefault(meeting_id, {})
 
@@ -174,7 +168,7 @@ class Media:
         room = self.rooms.get(meeting_id)
         if room is not None:
             meeting = await Meeting.get(id=meeting_id)
-            room.set_chair(meeting.chair_id)  # type: ignore[attr-defined]
+            room.set_chair(meeting.chair_id)
 
     async def close_room(self, meeting_id: int, *, push: bool = True) -> None:
         """The meeting ended (or the server stops: ``push`` False): every session ends, and
@@ -259,7 +253,7 @@ async def current_speaker(meeting_id: int) -> int | None:
     request = await SpeakingRequest.filter(
         meeting_id=meeting_id, started_at__isnull=False, ended_at__isnull=True
     ).first()
-    return request.user_id if request is not None else None  # type: ignore[attr-defined]
+    return request.user_id if request is not None else None
 
 
 async def points_service(server: Server) -> None:

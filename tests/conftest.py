@@ -7,12 +7,22 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from meeting.clock import Clock
+from meeting.config import Settings
+from meeting.server import Server
 from tests.live import Live, running
+from tests.signal_log import SIGNAL_LOG
+
+
+def _build_with_log(settings: Settings, clock: Clock | None = None) -> Server:
+    from run import build_server
+
+    return build_server(settings, clock=clock, extra=[SIGNAL_LOG])
 
 
 @pytest.fixture(scope="session")
 async def live() -> AsyncIterator[Live]:
-    async with running() as live:
+    async with running(build=_build_with_log) as live:
         yield live
 
 

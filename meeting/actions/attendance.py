@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from meeting.errors import conflict, not_found
-from meeting.hub import STAFF, Context, Payload, action
+from meeting.hub import STAFF, MeetingContext, Payload, action
 from meeting.models import MeetingStatus, Participant
 from meeting.views import push_participants
 
@@ -15,9 +15,8 @@ class AttendanceMark(Payload):
 
 
 @action("attendance:mark", payload=AttendanceMark, roles=STAFF)
-async def mark(ctx: Context, p: AttendanceMark) -> dict:
+async def mark(ctx: MeetingContext, p: AttendanceMark) -> dict:
     m = ctx.meeting
-    assert m is not None
     if m.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):
         raise conflict("Chỉ điểm danh được cuộc họp đã phát hành và chưa kết thúc")
     seat = await Participant.get_or_none(meeting=m, user_id=p.user_id)

@@ -1,20 +1,21 @@
 """The floor (đăng ký phát biểu): request, withdraw, grant, reject, end.
 
 A request's state comes from its timestamps (see meeting.floor_views). Every change pushes
-`floor:state` to everyone; a change of speaker also fires the `floor.changed` signal, which the
-media relay follows to switch the main stream.
+`floor:state` to everyone; a change of speaker also fires FloorChanged, which the media relay
+follows to switch the main stream.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import Field
 
 from meeting.client_keys import ClientKeyField, once
 from meeting.errors import conflict, forbidden, invalid, not_found
 from meeting.floor_views import SPEAKING, WAITING, current_speaker, floor_state, request_state
-from meeting.hub import Context, Payload, action
+from meeting.hub import MeetingContext, Payload, action
 from meeting.models import (
     EVERY_ROLE,
     AgendaItem,
@@ -24,11 +25,17 @@ from meeting.models import (
     Role,
     SpeakingRequest,
 )
-
-if TYPE_CHECKING:
-    pass
+from meeting.signals import Signal
 
 REQUESTERS = {Role.DELEGATE, Role.POINT, Role.SECRETARY}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FloorChanged(Signal):
+    """The speaker changed; speaker_id None = nobody has the floor."""
+
+    meeting_id: int
+    speaker_id: int | None
 
 
 class FloorRequest(Payload):
@@ -63,26 +70,22 @@ async def request_meeting(p: Any) -> int | None:
     )
 
 
-def _live(ctx: Context) -> None:
-    assert ctx.meeting is not None
+def _live(ctx: MeetingContext) -> None:
     if ctx.meeting.status != MeetingStatus.IN_PROGRESS:
         raise conflict("Cuộc họp không đang diễn ra")
 
 
-async def _push_floor(ctx: Context) -> dict[str, Any]:
-    assert ctx.meeting is not None
+async def _push_floor(ctx: MeetingContext) -> dict[str, Any]:
     state = await floor_state(ctx.meeting.id)
     ctx.push("floor:state", state)
     return state
 
 
-def _speaker_changed(ctx: Context, speaker_id: int | None) -> None:
-    assert ctx.meeting is not None
-    ctx.signal("floor.changed", meeting_id=ctx.meeting.id, speaker_id=speaker_id)
+def _speaker_changed(ctx: MeetingContext, speaker_id: int | None) -> None:
+    ctx.signal(FloorChanged(meeting_id=ctx.meeting.id, speaker_id=speaker_id))
 
 
-async def _the_request(ctx: Context, request_id: int) -> SpeakingRequest:
-    assert ctx.meeting is not None
+async def _the_request(ctx: MeetingContext, request_id: int) -> SpeakingRequest:
     r = await SpeakingRequest.get_or_none(id=request_id, meeting=ctx.meeting)
     if r is None:
         raise not_found("Không có yêu cầu phát biểu này")
@@ -90,11 +93,11 @@ async def _the_request(ctx: Context, request_id: int) -> SpeakingRequest:
 
 
 @action("floor:request", payload=FloorRequest, roles=REQUESTERS)
-async def request(ctx: Context, p: FloorRequest) -> dict[str, Any]:
+async def request(ctx: MeetingContext, p: FloorRequest) -> dict[str, Any]:
     return await once(ctx, "floor:request", p.client_key, lambda: _request(ctx, p))
 
 
-async def _request(ctx: Context, p: FloorRequest) -> dict[str, Any]:
+async def _request(ctx: MeetingContext, p: FloorRequest) -> dict[str, Any]:
     m = ctx.meeting
     assert m is not None and ctx.participant is not None
     _live(ctx)
@@ -124,9 +127,9 @@ async def _request(ctx: Context, p: FloorRequest) -> dict[str, Any]:
 
 
 @action("floor:withdraw", payload=RequestId, roles=EVERY_ROLE, meeting=request_meeting)
-async def withdraw(ctx: Context, p: RequestId) -> dict[str, Any]:
+async def withdraw(ctx: MeetingContext, p: RequestId) -> dict[str, Any]:
     r = await _the_request(ctx, p.request_id)
-    if r.user_id != ctx.user.id:  # type: ignore[attr-defined]
+    if r.user_id != ctx.user.id:
         raise forbidden("Chỉ người đăng ký được rút yêu cầu của mình")
     if request_state(r) != WAITING:
         raise conflict("Yêu cầu này không còn chờ (đang phát biểu hoặc đã kết thúc)")
@@ -137,7 +140,7 @@ async def withdraw(ctx: Context, p: RequestId) -> dict[str, Any]:
 
 
 @action("floor:grant", payload=FloorGrant, roles={Role.CHAIR}, meeting=request_meeting)
-async def grant(ctx: Context, p: FloorGrant) -> dict[str, Any]:
+async def grant(ctx: MeetingContext, p: FloorGrant) -> dict[str, Any]:
     _live(ctx)
     r = await _the_request(ctx, p.request_id)
     if request_state(r) != WAITING:
@@ -151,12 +154,12 @@ async def grant(ctx: Context, p: FloorGrant) -> dict[str, Any]:
     r.started_at = now
     r.time_limit_s = p.time_limit_s
     await r.save()
-    _speaker_changed(ctx, r.user_id)  # type: ignore[attr-defined]
+    _speaker_changed(ctx, r.user_id)
     return await _push_floor(ctx)
 
 
 @action("floor:reject", payload=FloorReject, roles={Role.CHAIR}, meeting=request_meeting)
-async def reject(ctx: Context, p: FloorReject) -> dict[str, Any]:
+async def reject(ctx: MeetingContext, p: FloorReject) -> dict[str, Any]:
     r = await _the_request(ctx, p.request_id)
     if request_state(r) != WAITING:
         raise conflict("Yêu cầu này đã được xử lý hoặc đã rút")
@@ -165,15 +168,14 @@ async def reject(ctx: Context, p: FloorReject) -> dict[str, Any]:
     r.reason = p.reason
     await r.save()
     text = "Yêu cầu phát biểu của bạn không được chấp nhận"
-    await ctx.notify([r.user_id], "floor_rejected", f"{text}: {p.reason}" if p.reason else text)  # type: ignore[attr-defined]
+    await ctx.notify([r.user_id], "floor_rejected", f"{text}: {p.reason}" if p.reason else text)
     return await _push_floor(ctx)
 
 
 @action("floor:end", payload=MeetingId, roles=EVERY_ROLE)
-async def end(ctx: Context, p: MeetingId) -> dict[str, Any]:
-    assert ctx.meeting is not None
+async def end(ctx: MeetingContext, p: MeetingId) -> dict[str, Any]:
     speaking = await current_speaker(ctx.meeting.id)
-    is_speaker = speaking is not None and speaking.user_id == ctx.user.id  # type: ignore[attr-defined]
+    is_speaker = speaking is not None and speaking.user_id == ctx.user.id
     if ctx.role != Role.CHAIR and not is_speaker:
         raise forbidden("Chỉ người chủ trì hoặc người đang phát biểu được kết thúc lượt phát biểu")
     if speaking is None or request_state(speaking) != SPEAKING:
@@ -185,10 +187,9 @@ async def end(ctx: Context, p: MeetingId) -> dict[str, Any]:
     return await _push_floor(ctx)
 
 
-async def close_floor(ctx: Context) -> None:
+async def close_floor(ctx: MeetingContext) -> None:
     """When the meeting ends (inside meeting:end, so one change with one seq): the speaker's
     turn ends and waiting requests close."""
-    assert ctx.meeting is not None
     rows = await SpeakingRequest.filter(meeting=ctx.meeting, ended_at__isnull=True)
     if not rows:
         return

@@ -11,7 +11,16 @@ from meeting.actions.floor import close_floor
 from meeting.actions.polls import close_open_polls
 from meeting.changelog import note_role_change, resume_or_snapshot
 from meeting.errors import conflict, invalid
-from meeting.hub import STAFF, Context, Flag, Payload, action, meeting_room, staff_room
+from meeting.hub import (
+    STAFF,
+    Context,
+    Flag,
+    MeetingContext,
+    Payload,
+    action,
+    meeting_room,
+    staff_room,
+)
 from meeting.jsonable import iso
 from meeting.models import (
     EVERY_ROLE,
@@ -25,6 +34,7 @@ from meeting.models import (
     Role,
     User,
 )
+from meeting.signals import MeetingChanged, MeetingEnded, MeetingJoined, MeetingLeft, MeetingStarted
 from meeting.views import agenda_items, meeting_view, push_meeting, push_participants
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
@@ -89,9 +99,8 @@ def when_where(m: Meeting) -> str:
 
 
 async def notify_participants(
-    ctx: Context, kind: str, text: str, *, skip_caller: bool = True
+    ctx: MeetingContext, kind: str, text: str, *, skip_caller: bool = True
 ) -> None:
-    assert ctx.meeting is not None
     rows = await Participant.filter(meeting=ctx.meeting).values_list("user_id", "response")
     users = [
         uid
@@ -129,9 +138,8 @@ async def create(ctx: Context, p: MeetingCreate) -> dict:
 
 
 @action("meeting:update", payload=MeetingUpdate, roles=STAFF)
-async def update(ctx: Context, p: MeetingUpdate) -> dict:
+async def update(ctx: MeetingContext, p: MeetingUpdate) -> dict:
     m = ctx.meeting
-    assert m is not None
     if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
         raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ, không sửa được")
     fields = p.model_dump(exclude_unset=True, exclude={"meeting_id"})
@@ -139,7 +147,7 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
         if fields[key] is None:
             raise invalid("Không được để trống", **{key: "required"})
     _check_times(fields.get("starts_at", m.starts_at), fields.get("ends_at", m.ends_at))
-    if "chair_id" in fields and fields["chair_id"] != m.chair_id:  # type: ignore[attr-defined]
+    if "chair_id" in fields and fields["chair_id"] != m.chair_id:
         chair = await _check_chair(fields["chair_id"])
         former = await Participant.filter(meeting=m, role=Role.CHAIR).values_list(
             "user_id", flat=True
@@ -172,28 +180,26 @@ async def update(ctx: Context, p: MeetingUpdate) -> dict:
         await notify_participants(
             ctx, "meeting_changed", f"Thay đổi lịch họp: {m.title} — {when_where(m)}"
         )
-    ctx.signal("meeting.changed", meeting_id=m.id)
+    ctx.signal(MeetingChanged(meeting_id=m.id))
     return meeting_view(m)
 
 
 @action("meeting:publish", payload=MeetingId, roles=STAFF)
-async def publish(ctx: Context, p: MeetingId) -> dict:
+async def publish(ctx: MeetingContext, p: MeetingId) -> dict:
     m = ctx.meeting
-    assert m is not None
     if m.status != MeetingStatus.DRAFT:
         raise conflict("Cuộc họp đã được phát hành")
     m.status = MeetingStatus.SCHEDULED
     await m.save()
     await push_meeting(ctx)
     await notify_participants(ctx, "invitation", f"Giấy mời họp: {m.title} — {when_where(m)}")
-    ctx.signal("meeting.changed", meeting_id=m.id)
+    ctx.signal(MeetingChanged(meeting_id=m.id))
     return meeting_view(m)
 
 
 @action("meeting:cancel", payload=MeetingCancel, roles=STAFF)
-async def cancel(ctx: Context, p: MeetingCancel) -> dict:
+async def cancel(ctx: MeetingContext, p: MeetingCancel) -> dict:
     m = ctx.meeting
-    assert m is not None
     if m.status not in (MeetingStatus.DRAFT, MeetingStatus.SCHEDULED):
         raise conflict("Chỉ huỷ được cuộc họp chưa bắt đầu")
     was_published = m.status == MeetingStatus.SCHEDULED
@@ -203,14 +209,13 @@ async def cancel(ctx: Context, p: MeetingCancel) -> dict:
     await push_meeting(ctx)
     if was_published:
         await notify_participants(ctx, "cancelled", f"Huỷ cuộc họp: {m.title} — Lý do: {p.reason}")
-    ctx.signal("meeting.changed", meeting_id=m.id)
+    ctx.signal(MeetingChanged(meeting_id=m.id))
     return meeting_view(m)
 
 
-async def _record_held(ctx: Context, what: str) -> None:
+async def _record_held(ctx: MeetingContext, what: str) -> None:
     """When the meeting actually started or ended (the minutes and the notice print these, not
     the schedule: a meeting started a day early must not read as held on its scheduled day)."""
-    assert ctx.meeting is not None
     await Audit.create(actor=ctx.user, action=what, target=f"meeting:{ctx.meeting.id}", at=ctx.now)
 
 
@@ -225,23 +230,21 @@ async def held_times(m: Meeting) -> tuple[datetime | None, datetime | None]:
 
 
 @action("meeting:start", payload=MeetingId, roles=STAFF)
-async def start(ctx: Context, p: MeetingId) -> dict:
+async def start(ctx: MeetingContext, p: MeetingId) -> dict:
     m = ctx.meeting
-    assert m is not None
     if m.status != MeetingStatus.SCHEDULED:
         raise conflict("Chỉ bắt đầu được cuộc họp đã phát hành và chưa bắt đầu")
     m.status = MeetingStatus.IN_PROGRESS
     await m.save()
     await _record_held(ctx, "meeting:start")
     await push_meeting(ctx)
-    ctx.signal("meeting.started", meeting_id=m.id)
+    ctx.signal(MeetingStarted(meeting_id=m.id))
     return meeting_view(m)
 
 
 @action("meeting:end", payload=MeetingId, roles=STAFF)
-async def end(ctx: Context, p: MeetingId) -> dict:
+async def end(ctx: MeetingContext, p: MeetingId) -> dict:
     m = ctx.meeting
-    assert m is not None
     if m.status != MeetingStatus.IN_PROGRESS:
         raise conflict("Cuộc họp không đang diễn ra")
     m.status = MeetingStatus.ENDED
@@ -255,7 +258,7 @@ async def end(ctx: Context, p: MeetingId) -> dict:
         ctx.push("agenda:updated", {"items": await agenda_items(m)})
     await close_floor(ctx)
     await close_open_polls(ctx)
-    ctx.signal("meeting.ended", meeting_id=m.id)
+    ctx.signal(MeetingEnded(meeting_id=m.id))
     return meeting_view(m)
 
 
@@ -277,7 +280,7 @@ async def list_meetings(ctx: Context, p: MeetingList) -> list[dict]:
     out: list[dict[str, Any]] = []
     for m in meetings:
         role, response = seats.get(m.id, (None, None))
-        mine = m.created_by_id == ctx.user.id  # type: ignore[attr-defined]
+        mine = m.created_by_id == ctx.user.id
         if not mine and (role is None or (m.status == MeetingStatus.DRAFT and role not in STAFF)):
             continue
         out.append({**meeting_view(m), "my_role": role, "my_response": response})
@@ -285,7 +288,7 @@ async def list_meetings(ctx: Context, p: MeetingList) -> list[dict]:
 
 
 @action("meeting:get", payload=MeetingId, roles={*EVERY_ROLE, Flag.CREATOR})
-async def get(ctx: Context, p: MeetingId) -> dict:
+async def get(ctx: MeetingContext, p: MeetingId) -> dict:
     return await ctx.server.hub.snapshot(ctx)
 
 
@@ -294,7 +297,7 @@ async def push_checkins(ctx: Context, user_ids: set[int]) -> None:
 
 
 @action("meeting:join", payload=MeetingJoin, roles=EVERY_ROLE)
-async def join(ctx: Context, p: MeetingJoin) -> dict:
+async def join(ctx: MeetingContext, p: MeetingJoin) -> dict:
     m, seat = ctx.meeting, ctx.participant
     assert m is not None and seat is not None
     checked_in = m.status == MeetingStatus.IN_PROGRESS and not seat.present
@@ -321,15 +324,14 @@ async def join(ctx: Context, p: MeetingJoin) -> dict:
                 answer["seq"] = seq
 
         ctx.after_commit(pushed)
-    ctx.signal("meeting.joined", meeting_id=m.id, user_id=ctx.user.id, sid=ctx.sid)
+    ctx.signal(MeetingJoined(meeting_id=m.id, user_id=ctx.user.id, sid=ctx.sid))
     return answer
 
 
 @action("meeting:leave", payload=MeetingId, roles=EVERY_ROLE)
-async def leave(ctx: Context, p: MeetingId) -> dict:
-    assert ctx.meeting is not None
+async def leave(ctx: MeetingContext, p: MeetingId) -> dict:
     if ctx.sid is not None:
         await ctx.server.sio.leave_room(ctx.sid, meeting_room(ctx.meeting.id))
         await ctx.server.sio.leave_room(ctx.sid, staff_room(ctx.meeting.id))
-    ctx.signal("meeting.left", meeting_id=ctx.meeting.id, user_id=ctx.user.id, sid=ctx.sid)
+    ctx.signal(MeetingLeft(meeting_id=ctx.meeting.id, user_id=ctx.user.id, sid=ctx.sid))
     return {"meeting_id": ctx.meeting.id}

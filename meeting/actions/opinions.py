@@ -1,13 +1,14 @@
 """Written opinions (góp ý) on the meeting, an agenda item or a document.
 
 Staff see all of them, an author sees their own; `opinion:added` goes to staff and the author.
-Documents live in the docs package: the core keeps only the id and asks the checks the docs
-package registers in DOCUMENT_CHECKS whether that document belongs to the meeting.
+Documents live in the docs package: the core keeps only the id and asks the DocumentCheck
+extensions the features offer (docs: is it a live document of that meeting?).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import StringConstraints
@@ -15,12 +16,17 @@ from pydantic import StringConstraints
 from meeting.client_keys import ClientKeyField, once
 from meeting.errors import ActionError, conflict, invalid
 from meeting.floor_views import opinion_view
-from meeting.hub import Context, Payload, action
+from meeting.hub import MeetingContext, Payload, action
 from meeting.models import EVERY_ROLE, AgendaItem, MeetingStatus, Opinion, Role, User
 
-# async (meeting_id, document_id) -> is it a document of that meeting? Registered by docs.
-DocumentCheck = Callable[[int, int], Awaitable[bool]]
-DOCUMENT_CHECKS: list[DocumentCheck] = []
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """An extension (Feature.extensions): `check(meeting_id, document_id)` -> is it a document
+    of that meeting?"""
+
+    check: Callable[[int, int], Awaitable[bool]]
+
 
 AUTHORS = {Role.CHAIR, Role.SECRETARY, Role.DELEGATE, Role.POINT}  # participants but observers
 
@@ -38,13 +44,12 @@ class MeetingId(Payload):
 
 
 @action("opinion:submit", payload=OpinionSubmit, roles=AUTHORS)
-async def submit(ctx: Context, p: OpinionSubmit) -> dict[str, Any]:
+async def submit(ctx: MeetingContext, p: OpinionSubmit) -> dict[str, Any]:
     return await once(ctx, "opinion:submit", p.client_key, lambda: _submit(ctx, p))
 
 
-async def _submit(ctx: Context, p: OpinionSubmit) -> dict[str, Any]:
+async def _submit(ctx: MeetingContext, p: OpinionSubmit) -> dict[str, Any]:
     m = ctx.meeting
-    assert m is not None
     if m.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):
         raise conflict("Cuộc họp không nhận góp ý lúc này")
     cap = ctx.server.settings.max_opinions_per_user
@@ -55,8 +60,8 @@ async def _submit(ctx: Context, p: OpinionSubmit) -> dict[str, Any]:
             "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
         )
     if p.document_id is not None:
-        for check in DOCUMENT_CHECKS:
-            if not await check(m.id, p.document_id):
+        for ext in ctx.server.extensions(DocumentCheck):
+            if not await ext.check(m.id, p.document_id):
                 raise invalid(
                     "Không có tài liệu này trong cuộc họp",
                     document_id="not this meeting's document",
@@ -77,11 +82,11 @@ async def _submit(ctx: Context, p: OpinionSubmit) -> dict[str, Any]:
 
 
 @action("opinion:list", payload=MeetingId, roles=EVERY_ROLE)
-async def list_opinions(ctx: Context, p: MeetingId) -> list[dict[str, Any]]:
+async def list_opinions(ctx: MeetingContext, p: MeetingId) -> list[dict[str, Any]]:
     query = Opinion.filter(meeting=ctx.meeting)
     if not ctx.is_staff:
         query = query.filter(user=ctx.user)
     rows = await query.order_by("created_at", "id")
-    ids = {o.user_id for o in rows}  # type: ignore[attr-defined]
+    ids = {o.user_id for o in rows}
     names = dict(await User.filter(id__in=ids).values_list("id", "full_name")) if ids else {}
-    return [opinion_view(o, names.get(o.user_id, "")) for o in rows]  # type: ignore[attr-defined]
+    return [opinion_view(o, names.get(o.user_id, "")) for o in rows]

@@ -8,10 +8,11 @@ from pydantic import Field, model_validator
 
 from meeting.actions.meetings import LIVE, when_where
 from meeting.errors import conflict, invalid, not_found
-from meeting.hub import STAFF, Context, Payload, action
+from meeting.hub import STAFF, MeetingContext, Payload, action
 from meeting.identity import unit_and_descendants
 from meeting.models import EVERY_ROLE, MeetingStatus, Participant, Response, Role, User
 from meeting.seats import meeting_halls
+from meeting.signals import SeatsChanged
 from meeting.views import participants_payload, push_participants
 
 
@@ -48,9 +49,8 @@ def deputy_role(role: Role) -> Role:
 
 
 @action("participant:add", payload=ParticipantAdd, roles=STAFF)
-async def add(ctx: Context, p: ParticipantAdd) -> dict:
+async def add(ctx: MeetingContext, p: ParticipantAdd) -> dict:
     m = ctx.meeting
-    assert m is not None
     if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
         raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ")
     known = set(await User.filter(id__in=p.user_ids, is_active=True).values_list("id", flat=True))
@@ -74,7 +74,7 @@ async def add(ctx: Context, p: ParticipantAdd) -> dict:
         await Participant.create(meeting=m, user_id=uid, role=p.role, invited_at=ctx.now)
     if new:
         await push_participants(ctx, new, halls_before=halls_before)
-        ctx.signal("seats.changed", meeting_id=m.id)  # a new point may be someone's hall
+        ctx.signal(SeatsChanged(meeting_id=m.id))  # a new point may be someone's hall
         if m.status in LIVE:
             await ctx.notify(new, "invitation", f"Giấy mời họp: {m.title} — {when_where(m)}")
     # The ack (to staff) keeps the whole list: who was invited already is the answer too.
@@ -82,9 +82,8 @@ async def add(ctx: Context, p: ParticipantAdd) -> dict:
 
 
 @action("participant:remove", payload=ParticipantRemove, roles=STAFF)
-async def remove(ctx: Context, p: ParticipantRemove) -> dict:
+async def remove(ctx: MeetingContext, p: ParticipantRemove) -> dict:
     m = ctx.meeting
-    assert m is not None
     seat = await Participant.get_or_none(meeting=m, user_id=p.user_id)
     if seat is None:
         raise not_found("Người này không có trong danh sách mời")
@@ -94,7 +93,7 @@ async def remove(ctx: Context, p: ParticipantRemove) -> dict:
     halls_before = await meeting_halls(m.id) if seat.role == Role.POINT else None
     await seat.delete()
     payload = await push_participants(ctx, removed=[p.user_id], halls_before=halls_before)
-    ctx.signal("seats.changed", meeting_id=m.id)
+    ctx.signal(SeatsChanged(meeting_id=m.id))
     # Their sockets, on whichever process, stop receiving the meeting's pushes.
     ctx.after_commit(lambda: ctx.server.fanout.leave_meeting(m.id, p.user_id))
     if m.status in LIVE:
@@ -105,7 +104,7 @@ async def remove(ctx: Context, p: ParticipantRemove) -> dict:
 
 
 @action("invitation:respond", payload=InvitationRespond, roles=EVERY_ROLE)
-async def respond(ctx: Context, p: InvitationRespond) -> dict:
+async def respond(ctx: MeetingContext, p: InvitationRespond) -> dict:
     m, seat = ctx.meeting, ctx.participant
     assert m is not None and seat is not None
     if m.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):
@@ -122,7 +121,7 @@ async def respond(ctx: Context, p: InvitationRespond) -> dict:
             raise invalid("Không có người này", substitute_id="unknown user")
         # The same answer sent again (a retry on a weak link) is harmless.
         seat_of_sub = await Participant.get_or_none(meeting=m, user=sub)
-        if seat_of_sub is not None and seat_of_sub.substitute_for_id != ctx.user.id:  # type: ignore[attr-defined]
+        if seat_of_sub is not None and seat_of_sub.substitute_for_id != ctx.user.id:
             raise conflict(f"{sub.full_name} đã có trong danh sách mời")
     elif p.substitute_id is not None:
         raise invalid(

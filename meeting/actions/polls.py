@@ -17,7 +17,7 @@ from pydantic import Field, StringConstraints
 from meeting import ballot_box
 from meeting.errors import conflict, forbidden, invalid, not_found
 from meeting.floor_views import DEFAULT_OPTIONS, eligible_voters, poll_view, push_poll, seat_of
-from meeting.hub import STAFF, Context, Payload, action
+from meeting.hub import STAFF, Context, MeetingContext, Payload, action
 from meeting.models import (
     VOTERS,
     AgendaItem,
@@ -53,7 +53,7 @@ async def poll_meeting(p: Any) -> int | None:
     return await Poll.filter(id=p.poll_id).first().values_list("meeting_id", flat=True)
 
 
-async def _the_poll(ctx: Context, poll_id: int) -> Poll:
+async def _the_poll(ctx: MeetingContext, poll_id: int) -> Poll:
     poll = await Poll.get_or_none(id=poll_id, meeting=ctx.meeting)
     if poll is None:
         raise not_found("Không có cuộc biểu quyết này")
@@ -63,7 +63,7 @@ async def _the_poll(ctx: Context, poll_id: int) -> Poll:
 BALLOT_WINDOW_S = 0.2
 
 
-async def _push(ctx: Context, poll: Poll) -> dict[str, Any]:
+async def _push(ctx: MeetingContext, poll: Poll) -> dict[str, Any]:
     public = await poll_view(poll, staff=False)
     staff = await poll_view(poll, staff=True) if poll.status == "open" else None
     push_poll(ctx, public, staff)
@@ -71,9 +71,8 @@ async def _push(ctx: Context, poll: Poll) -> dict[str, Any]:
 
 
 @action("poll:create", payload=PollCreate, roles=STAFF)
-async def create(ctx: Context, p: PollCreate) -> dict[str, Any]:
+async def create(ctx: MeetingContext, p: PollCreate) -> dict[str, Any]:
     m = ctx.meeting
-    assert m is not None
     if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
         raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ")
     if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
@@ -95,8 +94,7 @@ async def create(ctx: Context, p: PollCreate) -> dict[str, Any]:
 
 
 @action("poll:open", payload=PollId, roles={Role.CHAIR}, meeting=poll_meeting)
-async def open_poll(ctx: Context, p: PollId) -> dict[str, Any]:
-    assert ctx.meeting is not None
+async def open_poll(ctx: MeetingContext, p: PollId) -> dict[str, Any]:
     if ctx.meeting.status != MeetingStatus.IN_PROGRESS:
         raise conflict("Cuộc họp không đang diễn ra")
     poll = await _the_poll(ctx, p.poll_id)
@@ -113,28 +111,28 @@ async def _close(ctx: Context, poll: Poll) -> dict[str, Any]:
         await ballot_box.open_box(ctx.server.settings.secret_key, poll)
         ctx.after_commit(ballot_box.forget_history)
     poll.status = "closed"  # first: a closed poll's eligible counts the seats that voted
-    poll.eligible_at_close = await eligible_voters(poll.meeting_id, poll)  # type: ignore[attr-defined]
+    poll.eligible_at_close = await eligible_voters(poll.meeting_id, poll)
     poll.closed_at = ctx.now
     await poll.save()
     return await _push(ctx, poll)
 
 
 @action("poll:close", payload=PollId, roles={Role.CHAIR}, meeting=poll_meeting)
-async def close_poll(ctx: Context, p: PollId) -> dict[str, Any]:
+async def close_poll(ctx: MeetingContext, p: PollId) -> dict[str, Any]:
     poll = await _the_poll(ctx, p.poll_id)
     if poll.status != "open":
         raise conflict("Cuộc biểu quyết không đang mở")
     return await _close(ctx, poll)
 
 
-async def close_open_polls(ctx: Context) -> None:
+async def close_open_polls(ctx: MeetingContext) -> None:
     """When the meeting ends (inside meeting:end): votes still open close with their count."""
     for poll in await Poll.filter(meeting=ctx.meeting, status="open"):
         await _close(ctx, poll)
 
 
 @action("poll:vote", payload=PollVote, roles=VOTERS, meeting=poll_meeting)
-async def vote(ctx: Context, p: PollVote) -> dict[str, Any]:
+async def vote(ctx: MeetingContext, p: PollVote) -> dict[str, Any]:
     assert ctx.participant is not None
     poll = await _the_poll(ctx, p.poll_id)
     if ctx.participant.response == Response.DELEGATED:
@@ -145,11 +143,11 @@ async def vote(ctx: Context, p: PollVote) -> dict[str, Any]:
         )
     if not 0 <= p.option < len(poll.options):
         raise invalid("Không có phương án này", option=f"must be 0..{len(poll.options) - 1}")
-    if ctx.participant.substitute_for_id is not None and not ctx.participant.present:  # type: ignore[attr-defined]
+    if ctx.participant.substitute_for_id is not None and not ctx.participant.present:
         raise forbidden("Người dự thay phải có mặt (đã điểm danh) mới được biểu quyết")
     if await PollVoter.exists(poll=poll, user=ctx.user):
         raise conflict("Bạn đã biểu quyết")
-    seat = await seat_of(poll.meeting_id, ctx.user.id)  # type: ignore[attr-defined]
+    seat = await seat_of(poll.meeting_id, ctx.user.id)
     if await PollVoter.exists(poll=poll, seat_id=seat):
         raise conflict("Ghế đại biểu này đã biểu quyết (người dự thay hoặc người được mời)")
     await PollVoter.create(poll=poll, user=ctx.user, seat_id=seat)
@@ -164,7 +162,6 @@ async def vote(ctx: Context, p: PollVote) -> dict[str, Any]:
     # Ballots cast together (every hall at once) are pushed as one change (meeting/coalesce.py);
     # the ack waits for it. A vote lasts a minute, so its window is wider than a check-in's:
     # 240 halls voting cost a few pushes, not hundreds.
-    assert ctx.meeting is not None
     mid = ctx.meeting.id
 
     async def pushed() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from meeting.errors import conflict, invalid, not_found
-from meeting.hub import STAFF, Context, Payload, action
+from meeting.hub import STAFF, MeetingContext, Payload, action
 from meeting.models import MeetingStatus, Participant, Role
+from meeting.signals import SeatsChanged
 from meeting.views import push_participants
 
 
@@ -17,9 +18,8 @@ class ParticipantSeat(Payload):
 
 
 @action("participant:seat", payload=ParticipantSeat, roles=STAFF)
-async def seat(ctx: Context, p: ParticipantSeat) -> dict[str, Any]:
+async def seat(ctx: MeetingContext, p: ParticipantSeat) -> dict[str, Any]:
     m = ctx.meeting
-    assert m is not None
     if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
         raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ")
     row = await Participant.get_or_none(meeting=m, user_id=p.user_id)
@@ -32,8 +32,8 @@ async def seat(ctx: Context, p: ParticipantSeat) -> dict[str, Any]:
             )
         if row.role == Role.POINT and p.hall_id != p.user_id:
             raise invalid("Điểm cầu ngồi tại chính điểm cầu đó", hall_id="a point sits in itself")
-    row.seat_id = p.hall_id  # type: ignore[attr-defined]
+    row.seat_id = p.hall_id
     await row.save(update_fields=["seat_id"])
     payload = await push_participants(ctx, [p.user_id])
-    ctx.signal("seats.changed", meeting_id=m.id)
+    ctx.signal(SeatsChanged(meeting_id=m.id))
     return payload

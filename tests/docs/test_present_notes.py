@@ -126,10 +126,9 @@ async def test_notes_are_private(clients: Live) -> None:
 
 async def test_demo_step_adds_documents_under_agenda_items(clients: Live) -> None:
     from docs.feature_documents import demo_documents
-    from meeting.demo import DEMO_STEPS
     from meeting.models import Meeting, User
 
-    assert demo_documents in DEMO_STEPS
+    assert demo_documents in clients.server.composition.demo
     m = await meeting_with(clients)
     mid = m["meeting_id"]
     for title in ("Báo cáo", "Tờ trình"):

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from meeting.hub import on_signal
+from meeting.actions.floor import FloorChanged
 from tests.floor.common import table
 from tests.live import Live
-
-CHANGES: list[tuple[int, int | None]] = []
-
-
-@on_signal("floor.changed")
-async def _record(server: Any, meeting_id: int, speaker_id: int | None) -> None:
-    CHANGES.append((meeting_id, speaker_id))
+from tests.signal_log import SignalLog
 
 
-def changes(mid: int) -> list[int | None]:
-    return [s for m, s in CHANGES if m == mid]
+def changes(live: Live, mid: int) -> list[int | None]:
+    """The speakers FloorChanged announced for the meeting, in order (the session server is
+    built with tests/signal_log.py)."""
+    seen = live.server.state(SignalLog).seen
+    return [s.speaker_id for s in seen if isinstance(s, FloorChanged) and s.meeting_id == mid]
 
 
 async def test_queue_grant_next_end(clients: Live) -> None:
@@ -75,7 +71,7 @@ async def test_queue_grant_next_end(clients: Live) -> None:
 
     await t.chair_c.ok("floor:grant", {"request_id": rp["request_id"], "time_limit_s": 60})
     await t.chair_c.ok("floor:end", {"meeting_id": t.meeting_id})
-    assert changes(t.meeting_id) == [d0.id, d1.id, None, t.point.id, None]
+    assert changes(clients, t.meeting_id) == [d0.id, d1.id, None, t.point.id, None]
 
     # A fresh snapshot agrees with the pushes.
     snap = await c1.ok("meeting:get", {"meeting_id": t.meeting_id})
@@ -104,7 +100,7 @@ async def test_withdraw_and_reject(clients: Live) -> None:
     assert "Đã hết thời gian" in note["text"]
     await t.chair_c.error("floor:grant", {"request_id": r1["request_id"]}, "conflict")  # rejected
     await t.chair_c.error("floor:reject", {"request_id": r1["request_id"]}, "conflict")
-    assert changes(t.meeting_id) == []
+    assert changes(clients, t.meeting_id) == []
 
 
 async def test_roles_refused(clients: Live) -> None:
@@ -157,6 +153,6 @@ async def test_meeting_end_closes_the_floor(clients: Live) -> None:
     await t.sec_c.ok("meeting:end", {"meeting_id": t.meeting_id})
     state = await t.obs_c.push("floor:state")
     assert state["speaker"] is None and state["queue"] == []
-    assert changes(t.meeting_id) == [t.delegates[0].id, None]
+    assert changes(clients, t.meeting_id) == [t.delegates[0].id, None]
     snap = await t.obs_c.ok("meeting:get", {"meeting_id": t.meeting_id})
     assert snap["seq"] == state["seq"] and snap["floor"] == {"speaker": None, "queue": []}

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from meeting.actions.floor import FloorChanged
+from meeting.signals import SocketDisconnected
 from rtc.service import media_of
 from tests.live import Live, meeting_with
 from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, eventually
@@ -57,14 +59,14 @@ async def test_halls_see_the_chair_then_the_floor(live: Live, meeting: dict[str,
     assert snapshot["rtc"] == {"main": meeting["chair"].id, "source_id": meeting["chair"].id}
 
     started = time.monotonic()
-    await live.server.hub.fire("floor.changed", meeting_id=mid, speaker_id=p1.id)
+    await live.server.fire(FloorChanged(meeting_id=mid, speaker_id=p1.id))
     await hall2.wait_colour(GREEN, within=1.0)
     print(f"floor to hall 1 -> hall 2 sees it after {(time.monotonic() - started) * 1000:.0f} ms")
     await hall2_socket.push(
         "rtc:main", lambda d: d == {"meeting_id": mid, "user_id": p1.id, "source_id": p1.id}
     )
 
-    await live.server.hub.fire("floor.changed", meeting_id=mid, speaker_id=None)
+    await live.server.fire(FloorChanged(meeting_id=mid, speaker_id=None))
     await hall2.wait_colour(RED, within=1.0)
     await hall2_socket.push("rtc:main", lambda d: d["user_id"] == meeting["chair"].id)
 
@@ -98,7 +100,7 @@ async def test_second_join_replaces_the_first(live: Live, meeting: dict[str, Any
     assert first.closed and media_of(live.server).rooms[mid].peers[p1.id] is not first
     await again.wait_colour(RED)
     await old_socket.close()  # the old socket going away does not end the new session
-    await live.server.hub.fire("socket.disconnected", sid="not-a-socket", user_id=p1.id)
+    await live.server.fire(SocketDisconnected(sid="not-a-socket", user_id=p1.id))
     assert p1.id in media_of(live.server).rooms[mid].peers
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from meeting.actions.floor import FloorChanged
 from rtc import InvalidOffer, RtcSettings
 from rtc.service import Media, media_of
 from rtc.worker_room import WorkerRoom
@@ -204,12 +205,12 @@ async def server_flow(live: Live, m: dict[str, Any]) -> None:
     await hall2.wait_colour(RED)
     await hall1.wait_colour(RED)
 
-    await live.server.hub.fire("floor.changed", meeting_id=mid, speaker_id=p1.id)
+    await live.server.fire(FloorChanged(meeting_id=mid, speaker_id=p1.id))
     await hall2.wait_colour(GREEN, within=1.0)
     await hall2_socket.push(
         "rtc:main", lambda d: d == {"meeting_id": mid, "user_id": p1.id, "source_id": p1.id}
     )
-    await live.server.hub.fire("floor.changed", meeting_id=mid, speaker_id=None)
+    await live.server.fire(FloorChanged(meeting_id=mid, speaker_id=None))
     await hall2.wait_colour(RED, within=1.0)
 
     points = await chair_socket.push("rtc:points", lambda d: len(d["points"]) == 3, timeout=10)

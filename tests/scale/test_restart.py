@@ -13,7 +13,7 @@ import asyncpg
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate
 
-from meeting.db import tortoise_config
+from meeting.db import migrations_package, tortoise_config
 from meeting.models import User
 from run import APPS
 from tests.live import make_settings, meeting_with, running
@@ -70,13 +70,17 @@ async def test_an_older_schema_is_upgraded_on_start(tmp_path: Path) -> None:
         await _upgrade_from_first_migrations(tmp_path, url)
 
 
+def migrations_dir(models: list[str]) -> Path:
+    return Path(*migrations_package(models).split("."))
+
+
 async def _upgrade_from_first_migrations(tmp_path: Path, url: str) -> None:
     settings = make_settings(tmp_path, database_url=url)
     config = tortoise_config(settings.db_url, APPS)
     # The database as the first release left it: only each app's first migration applied.
     firsts = {
-        label: sorted(p.name for p in (Path(pkg) / "migrations").glob("0001_*.py"))[0][:-3]
-        for label, pkg in APPS.items()
+        label: sorted(p.name for p in migrations_dir(models).glob("0001_*.py"))[0][:-3]
+        for label, models in APPS.items()
     }
     for label, name in firsts.items():
         await migrate(config=config, target=f"{label}.{name}")
