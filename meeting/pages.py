@@ -11,9 +11,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from meeting.api_reference import reference
 from meeting.demo import demo_logins
 from meeting.errors import ActionError
 from meeting.http import current_user, request_token, server_of, set_session_cookie, sign_in
+from meeting.hub import ACTIONS
 from meeting.identity import COOKIE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +90,9 @@ async def app_shell(request: Request) -> Response:
 
 
 async def api_page(request: Request) -> Response:
-    return render("api.html", request)
+    """The whole client contract (meeting/templates/api.html); its last section is generated
+    from the actions this server declares."""
+    return render("api.html", request, reference=reference(ACTIONS.values()))
 
 
 def routes() -> list[Route | Mount]:
