@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from meeting.server import Server
 
 
-# Who may check a document's signature: the meeting's participants with a part in it (PROTOCOL
+# Who may check a document's signature: the meeting's participants with a part in it (/api §2:
 # "participants but observers"); observers read the documents but do not run checks.
 SIGNATURE_ROLES = frozenset({Role.CHAIR, Role.SECRETARY, Role.DELEGATE, Role.POINT})
 

@@ -1,4 +1,4 @@
-"""The action hub (DESIGN.md, "One action, end to end").
+"""The action hub (design/DESIGN.md §2, "One action, end to end").
 
 Every Socket.IO request is an action declared once:
 
@@ -103,7 +103,7 @@ def action(
     return register
 
 
-# Parts of the meeting snapshot (PROTOCOL §3.3) that feature packages contribute.
+# Parts of the meeting snapshot (/api §3.3) that feature packages contribute.
 SnapshotPart = Callable[["Context", Meeting], Awaitable[Any]]
 SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
 # Parts whose dict is spread into the snapshot's top level rather than kept under their name.
@@ -455,7 +455,7 @@ class Hub:
                 log.exception("signal %s handler %s failed", name, fn)
 
     async def snapshot(self, ctx: Context) -> dict[str, Any]:
-        """The meeting as one object (PROTOCOL §3.3) for this caller."""
+        """The meeting as one object (/api §3.3) for this caller."""
         assert ctx.meeting is not None
         out: dict[str, Any] = {}
         for name, part in SNAPSHOT_PARTS.items():
