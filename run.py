@@ -1,4 +1,4 @@
-"""Command line (PROTOCOL §1): serve (default) | user add | demo | makemigrations.
+"""Command line (/api §1): serve (default) | user add | demo | makemigrations.
 
 The one place that knows every package: it composes the core with its features.
 """

@@ -1,4 +1,4 @@
-"""Province scale (issue 8, PROTOCOL v2 §3.4): N connection points sign in, join, follow a
+"""Province scale (issue 8, /api §3.4): N connection points sign in, join, follow a
 meeting and resume — against a real server process, from separate client processes.
 
 The server runs alone (`run.py serve`, SQLite, production argon2 cost). The halls (point users)

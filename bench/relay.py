@@ -1,5 +1,5 @@
 """Benchmark of the media relay: one synthetic 720p30 VP8 (~1.5 Mbit/s) + Opus publisher that
-also sends the light layer (320x180 at 15 fps, ~160 kbit/s: PROTOCOL §4's two layers), N
+also sends the light layer (320x180 at 15 fps, ~160 kbit/s: /api §4's two layers), N
 receivers in separate processes, the server in a process of its own whose CPU is measured alone.
 Receivers start on the light layer and climb to the full one (they send no RTCP: healthy); each
 size is measured once all of them are on the full layer.

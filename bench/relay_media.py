@@ -26,7 +26,7 @@ from rtc.frames import OutFrame  # noqa: E402
 
 WIDTH, HEIGHT, FPS, GOP, BITRATE = 1280, 720, 30, 30, 1_500_000
 CLIP_FRAMES = 90
-# PROTOCOL §4's light layer
+# /api §4's light layer
 LIGHT = (320, 180, 15, 120_000)
 
 

@@ -1,4 +1,4 @@
-"""Benchmark of the wall (PROTOCOL §4 rtc:watch): the server's CPU while N receivers take the
+"""Benchmark of the wall (/api §4 rtc:watch): the server's CPU while N receivers take the
 main stream (bench/relay.py's setup: one 720p30 + light + Opus publisher, light receivers in
 separate processes) — first alone, then with two staff screens each watching one wall page of 16
 halls' light layers. The halls publish two layers of a light clip (320x180 at 15 fps, ~160

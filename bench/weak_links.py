@@ -1,4 +1,4 @@
-"""Benchmark of halls on weak links (PROTOCOL §4's layers): a chair publishing a full layer
+"""Benchmark of halls on weak links (/api §4's layers): a chair publishing a full layer
 (640x360 at 30 fps, ~0.8 Mbit/s) and a light one (320x180 at 15 fps, ~160 kbit/s) with Opus;
 healthy halls on plain loopback and weak halls each behind an impairing UDP relay
 (tests/rtc/impaired_link.py: 300 kbit/s token bucket, 5 % loss, 80 ms each way). Everything is

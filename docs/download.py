@@ -1,4 +1,4 @@
-"""GET /api/documents/{document_id}/file (PROTOCOL §2): the meeting's participants download a
+"""GET /api/documents/{document_id}/file (/api §2): the meeting's participants download a
 document, stamped on every page with their full name, unit and the time, drawn into each page's
 content (docs/stamp.py): a rewrite of the file, so no copy holds the original bytes.
 

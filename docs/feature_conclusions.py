@@ -15,7 +15,7 @@ from meeting.http import current_user, server_of
 from meeting.jsonable import jsonable
 from meeting.models import Role
 
-# Who may check a document's signature: the meeting's participants with a part in it (PROTOCOL
+# Who may check a document's signature: the meeting's participants with a part in it (/api §2:
 # "participants but observers"); observers read the documents but do not run checks.
 SIGNATURE_ROLES = frozenset({Role.CHAIR, Role.SECRETARY, Role.DELEGATE, Role.POINT})
 

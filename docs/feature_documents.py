@@ -1,4 +1,4 @@
-"""Meeting documents (PROTOCOL §2 upload/download, §3 document:* and note:*).
+"""Meeting documents (/api §2 upload/download, §3 document:* and note:*).
 
 Modules: store (content-addressed files, rows, views, add_generated), pdfcheck (is it a PDF we
 can distribute: budgets, active content removed), jobs (that work in a bounded child process),
@@ -6,7 +6,7 @@ stamp (per-viewer stamp drawn into every page, from a copy skeleton made once pe
 and download (HTTP), recovery (what a crash left, cleaned at start), actions (list, remove,
 access), presenting (the page everyone follows), notes (private notes).
 
-Additions to the contract, for client authors (written on the /api page):
+Additions to the contract, for client authors (written on the /api page, §5):
 - `document:access {document_id}` (staff) → who opened it and when, and who has not.
 - push `document:opened {document_id, user_id, full_name, at}` to staff when someone opens one.
 - push `note:saved` (the note) to its author's own sockets.

@@ -1,4 +1,4 @@
-"""POST /api/meetings/{meeting_id}/documents (PROTOCOL §2): the meeting's chair or a secretary
+"""POST /api/meetings/{meeting_id}/documents (/api §2): the meeting's chair or a secretary
 uploads a PDF.
 
 multipart/form-data fields: `file` (the PDF), `title` (default: the file's name),

@@ -1,4 +1,4 @@
-"""A meeting's change log and resuming from it (PROTOCOL v2 §3.4, `meeting:join {since_seq}`).
+"""A meeting's change log and resuming from it (/api §3.4, `meeting:join {since_seq}`).
 
 Every push about a meeting's state is written, in the transaction that makes the change, with
 the seq it carries and its audience (everyone / staff / one user). A caller that resumes from

@@ -1,4 +1,4 @@
-"""Changes that land together are pushed together (PROTOCOL v2 §3.4: a join storm, a vote).
+"""Changes that land together are pushed together (/api §3.4: a join storm, a vote).
 
 When 240 halls join within seconds, or all vote within seconds, pushing each check-in or each
 ballot as its own change would send every socket 240 pushes. Instead such an action writes its

@@ -1,4 +1,4 @@
-"""Settings from the environment (PROTOCOL §1), with defaults that run on a laptop."""
+"""Settings from the environment (/api §1), with defaults that run on a laptop."""
 
 from __future__ import annotations
 

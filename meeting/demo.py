@@ -1,4 +1,4 @@
-"""A demo province to try the system with (PROTOCOL §1): `python run.py demo`, or seeded by the
+"""A demo province to try the system with (/api §1): `python run.py demo`, or seeded by the
 server on the first start of an empty database when the DEMO setting is on (config.py)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one error shape (PROTOCOL §3.1): an ack `{"ok": false, "error": {code, message, details}}`,
+"""The one error shape (/api §3.1): an ack `{"ok": false, "error": {code, message, details}}`,
 or over HTTP the JSON `{"error": {code, message}}` with the matching status."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What clients see of running the meeting: the floor (requests to speak), opinions and polls.
 
 One function per shape, used by the actions' acks, their pushes and the snapshot alike
-(PROTOCOL §3.2 `floor:state`, `opinion:added`, `poll:state`; §3.3 `floor`, `polls`).
+(/api §3.2 `floor:state`, `opinion:added`, `poll:state`; §3.3 `floor`, `polls`).
 
 A request to speak has no status column: waiting / speaking / done follows from its timestamps
 (requested_at, started_at, ended_at), as OpenSlides does. A time limit is kept as the start plus
@@ -29,7 +29,7 @@ from meeting.models import (
 
 WAITING, SPEAKING, DONE = "waiting", "speaking", "done"
 
-# Default options of a vote (PROTOCOL §3.1 poll:create).
+# Default options of a vote (/api §3.1 poll:create).
 DEFAULT_OPTIONS = ["Tán thành", "Không tán thành", "Không biểu quyết"]
 
 

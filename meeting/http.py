@@ -1,4 +1,4 @@
-"""HTTP API of the core (PROTOCOL §2): login, logout, health, user import; and the helpers
+"""HTTP API of the core (/api §2): login, logout, health, user import; and the helpers
 every HTTP endpoint uses to find the caller, refuse cross-site requests, and answer errors in
 the one shape."""
 
@@ -166,7 +166,7 @@ def _flag(value: str) -> bool | None:
 
 
 async def api_users_import(request: Request) -> Response:
-    """CSV import (PROTOCOL §2). Rows are numbered as a spreadsheet shows them (header = 1).
+    """CSV import (/api §2). Rows are numbered as a spreadsheet shows them (header = 1).
     A refused row stores nothing; the others are created."""
     server = server_of(request)
     admin = await current_user(request)

@@ -1,4 +1,4 @@
-"""The action hub (DESIGN.md, "One action, end to end").
+"""The action hub (design/DESIGN.md §2, "One action, end to end").
 
 Every Socket.IO request is an action declared once:
 
@@ -113,7 +113,7 @@ SnapshotBuild = Callable[["MeetingContext", Meeting], Awaitable[Any]]
 
 @dataclass(frozen=True)
 class SnapshotPart:
-    """A part of the meeting snapshot (PROTOCOL §3.3). `merge`: its dict is spread into the
+    """A part of the meeting snapshot (/api §3.3). `merge`: its dict is spread into the
     snapshot's top level. `live`: not seq'd state (media: who is on the main stream), so a
     resumed `meeting:join` cannot replay it from the change log and carries it whole."""
 
@@ -480,7 +480,7 @@ class Hub:
                 log.exception("signal %s handler %s failed", signal.name, fn)
 
     async def snapshot(self, ctx: MeetingContext) -> dict[str, Any]:
-        """The meeting as one object (PROTOCOL §3.3) for this caller."""
+        """The meeting as one object (/api §3.3) for this caller."""
         out: dict[str, Any] = {}
         for part in self.server.composition.snapshot_parts:
             value = await part(ctx, ctx.meeting)

@@ -1,4 +1,4 @@
-"""The core's data (DESIGN.md, "Data"). Feature packages keep their own models in their own app.
+"""The core's data (design/DESIGN.md §3). Feature packages keep their own models in their own app.
 
 Tortoise app label: "core" — other apps point here as "core.Meeting", "core.User", ...
 """
@@ -139,7 +139,7 @@ class Meeting(Model):
         "core.User", related_name="created_meetings", on_delete=fields.RESTRICT
     )
     created_by_id: int
-    # Grows by one with every change to the meeting; pushes carry it (PROTOCOL §3.2).
+    # Grows by one with every change to the meeting; pushes carry it (/api §3.2).
     seq = fields.IntField(default=0)
     cancel_reason = fields.TextField(default="")
     reminded_at = fields.DatetimeField(null=True)
@@ -412,7 +412,7 @@ class Audience(StrEnum):
 
 
 class Change(Model):
-    """The meeting's change log (PROTOCOL v2 §3.4, resume): every push about its state, with
+    """The meeting's change log (/api §3.4, resume): every push about its state, with
     the seq it carried and who received it, so that `meeting:join {since_seq}` hands a caller
     exactly what it missed, from any process and after a restart. Bounded (meeting/changelog.py)."""
 

@@ -1,4 +1,4 @@
-"""Each socket's outbox, bounded for the pushes that can be resumed (PROTOCOL v2 §3.4).
+"""Each socket's outbox, bounded for the pushes that can be resumed (/api §3.4).
 
 An emit to a meeting's room puts the encoded push in every socket's own engine.io queue and
 never waits on a socket's writes: a hall on a stalled link does not hold up the other 239. Its

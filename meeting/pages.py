@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from meeting.api_reference import reference
 from meeting.demo import demo_logins
 from meeting.errors import ActionError
 from meeting.http import current_user, request_token, server_of, set_session_cookie, sign_in
@@ -88,7 +89,11 @@ async def app_shell(request: Request) -> Response:
 
 
 async def api_page(request: Request) -> Response:
-    return render("api.html", request)
+    """The whole client contract (meeting/templates/api.html); its last section is generated
+    from the actions this server declares."""
+    return render(
+        "api.html", request, reference=reference(server_of(request).composition.actions.values())
+    )
 
 
 def routes() -> list[Route | Mount]:

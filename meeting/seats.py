@@ -1,4 +1,4 @@
-"""Who sits in which hall (PROTOCOL `participant:seat`): the hall a person speaks from when they
+"""Who sits in which hall (/api §3.1 `participant:seat`): the hall a person speaks from when they
 send no media of their own.
 
 A person's hall is the connection point staff seated them in; else the point of their own unit;

@@ -150,7 +150,7 @@ async def participants_delta(
     *,
     staff: bool = True,
 ) -> dict[str, Any]:
-    """`participants:updated` (PROTOCOL v2): the rows of `changed` users, whole; `removed`
+    """`participants:updated` (/api §3.2): the rows of `changed` users, whole; `removed`
     user ids; the summary. A client upserts the rows by user_id."""
     ids = set(changed)
     rows = (

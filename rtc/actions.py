@@ -1,5 +1,5 @@
 """rtc:join / rtc:leave / rtc:mute, and what ends or switches media when the meeting changes
-(PROTOCOL §3.1, §3.2 rtc:main / rtc:points, §4)."""
+(/api §3.1, §3.2 rtc:main / rtc:points, §4)."""
 
 from __future__ import annotations
 

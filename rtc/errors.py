@@ -1,4 +1,4 @@
-"""Errors the server maps to PROTOCOL error codes."""
+"""Errors the server maps to the contract's error codes (/api §3.1)."""
 
 
 class InvalidOffer(ValueError):

@@ -2,7 +2,7 @@
 
 aiortc has neither simulcast nor transport-wide congestion control, so the judgement rests on
 what every receiver sends anyway: receiver reports (fraction lost, jitter, and the RTT the
-sender works out from them) and, where the client sends it, REMB. The rules (PROTOCOL §4,
+sender works out from them) and, where the client sends it, REMB. The rules (/api §4,
 written out on /api):
 
 - three layers, best first: ``full``, ``light``, ``audio`` (video stopped, audio kept);

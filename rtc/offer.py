@@ -29,7 +29,7 @@ def parse_offer(
     if not media:
         raise InvalidOffer("the offer has no audio or video")
     if max_video == 2 and sum(m.kind == "video" for m in media) > 2:
-        # PROTOCOL §4: at most a full and a light layer, in that order
+        # /api §4: at most a full and a light layer, in that order
         raise InvalidOffer("at most two video m-lines: the full layer, then the light one")
     for m in media:
         if m.dtls is None or m.dtls.role != "auto":

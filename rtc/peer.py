@@ -38,7 +38,7 @@ LAYER_TICK_S = 0.5
 class Peer:
     """``on_layer(peer)`` is called when the layer this peer should get changes (rtc/layers.py);
     without it (worker mode, which forwards the full layer only) the layer stays ``full``.
-    ``light`` is its own second video layer when its offer has one (PROTOCOL §4)."""
+    ``light`` is its own second video layer when its offer has one (/api §4)."""
 
     def __init__(
         self,
@@ -94,7 +94,7 @@ class Peer:
 
         for transceiver in self.pc.getTransceivers():
             if transceiver.kind == "audio":
-                hooks.ask_opus_fec(transceiver)  # PROTOCOL §4: audio first; FEC for lossy links
+                hooks.ask_opus_fec(transceiver)  # /api §4: audio first; FEC for lossy links
             receiver = transceiver.receiver
             if receiver.track is None:
                 continue  # the client does not send this m-line

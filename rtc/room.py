@@ -101,7 +101,7 @@ class Room(RoomBase[Peer]):
 
     def _apply_route(self, main: UserId | None) -> None:
         main_peer = self.peers.get(main) if main is not None else None
-        # PROTOCOL §4: the hall on the main stream gets the chair's (or the chair's hall's)
+        # /api §4: the hall on the main stream gets the chair's (or the chair's hall's)
         # stream instead of its own (sending a hall its own picture back cost it a write and a
         # key frame request a frame)
         alternate = self._chair_source(main)

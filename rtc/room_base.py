@@ -37,7 +37,7 @@ P = TypeVar("P", bound=Session)
 
 class RoomBase(ABC, Generic[P]):
     """Routes the main stream to everyone: the floor holder when connected, else the chair —
-    each through their hall when they send no media of their own (PROTOCOL §4; ``set_seats``).
+    each through their hall when they send no media of their own (/api §4; ``set_seats``).
 
     ``on_main(source_id | None)`` is called whenever the effective main stream changes (whose
     media it is, or whom it stands for: ``speaker``); ``on_state(user_id, state)`` whenever a

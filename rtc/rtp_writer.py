@@ -35,7 +35,7 @@ RTX_GAP_S = 0.15
 KEY_AFTER_LOSS_S = 1.0
 # A receiver whose socket has this much unsent data is lagging: it drops to the next key frame.
 MAX_BUFFERED = 256 * 1024
-# Audio first (PROTOCOL §4): audio goes out until twice that, so on a short link the video of a
+# Audio first (/api §4): audio goes out until twice that, so on a short link the video of a
 # hall is dropped before its audio (both share the hall's one bundled socket).
 MAX_BUFFERED_AUDIO = 2 * MAX_BUFFERED
 

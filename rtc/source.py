@@ -37,7 +37,7 @@ class Source:
     """One publisher track. ``on_frame`` is fed by the receiver tap from the moment the track
     exists, whether or not anyone watches, so nothing queues up and a switch is instant.
 
-    A sender's light video layer (PROTOCOL §4) is a Source of its own with ``full`` set to the
+    A sender's light video layer (/api §4) is a Source of its own with ``full`` set to the
     full layer's: while its key frames are larger than the full layer's have been, it is
     refused (not forwarded, and the room moves every receiver off it)."""
 

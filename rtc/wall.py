@@ -1,4 +1,4 @@
-"""A staff member's wall (PROTOCOL §4 ``rtc:watch``): a second peer connection that receives the
+"""A staff member's wall (/api §4 ``rtc:watch``): a second peer connection that receives the
 light layers of up to 16 halls, one receive-only video m-line per hall in the order asked.
 
 Each tile is one ForwardTrack fed by the hall's light layer (its full layer when it publishes no

@@ -1,4 +1,4 @@
-"""Debian's Chromium for browser tests, with the flags FIELD-NOTES.md found to work here:
+"""Debian's Chromium for browser tests, with the flags design/FIELD-NOTES.md found to work here:
 headless, no network chatter, fake camera and microphone, and loopback WebRTC candidates."""
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ class InvitationRespond(Payload):
 
 
 def deputy_role(role: Role) -> Role:
-    """A deputy takes the member's seat with its role (PROTOCOL: "the same role") — except a
+    """A deputy takes the member's seat with its role (/api §3.1: "the same role") — except a
     secretary's: staff rights are given by staff (participant:add), never passed on by choosing
     a deputy, so a secretary's deputy attends as an observer."""
     return Role.OBSERVER if role == Role.SECRETARY else role

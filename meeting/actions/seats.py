@@ -1,4 +1,4 @@
-"""participant:seat — which connection point's hall a person sits in (PROTOCOL §3.1, §4)."""
+"""participant:seat — which connection point's hall a person sits in (/api §3.1, §4)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('audience', fields.CharEnumField(description='ALL: all\nSTAFF: staff\nUSER: user', enum_type=Audience, max_length=10)),
                 ('user_id', fields.IntField(null=True)),
             ],
-            options={'table': 'change', 'app': 'core', 'indexes': [Index(fields=['meeting_id', 'seq'])], 'pk_attr': 'id', 'table_description': "The meeting's change log (PROTOCOL v2 §3.4, resume): every push about its state, with"},
+            options={'table': 'change', 'app': 'core', 'indexes': [Index(fields=['meeting_id', 'seq'])], 'pk_attr': 'id', 'table_description': "The meeting's change log (/api §3.4, resume): every push about its state, with"},
             bases=['Model'],
         ),
     ]

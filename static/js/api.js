@@ -1,4 +1,4 @@
-// The one connection to the server (PROTOCOL §3): requests with acks, pushes, and the live
+// The one connection to the server (/api §3): requests with acks, pushes, and the live
 // state of a meeting kept in step with the server's `seq`.
 //
 // Seq rule, as the hub emits it: one action bumps a meeting's seq once, and every push it sends
@@ -133,7 +133,7 @@ registerPushes({
   "meeting:updated": (state, body) => Object.assign(state, body),
   "agenda:updated": (state, body) => { state.agenda = body.items; },
   "participants:updated": (state, body) => {
-    // Only the rows that changed (PROTOCOL v2): upsert by user_id, drop the removed.
+    // Only the rows that changed (/api §3.2): upsert by user_id, drop the removed.
     const gone = new Set(body.removed || []);
     let rows = (state.participants || []).filter((p) => !gone.has(p.user_id));
     for (const row of body.participants) rows = upsert(rows, row, (p) => p.user_id);
@@ -198,7 +198,7 @@ export function liveMeeting(meetingId, { userId = null } = {}) {
     }
   };
 
-  // Join, or after a reconnect or a seq gap resume from the last seq applied (PROTOCOL v2):
+  // Join, or after a reconnect or a seq gap resume from the last seq applied (/api §3.4):
   // the server answers the missed changes (`resumed: true`) or the snapshot.
   function join() {
     if (joining) return joining;

@@ -19,7 +19,7 @@
 //   user                      the signed-in user (user:me)
 //   role                      the user's role in this meeting (my_role), or null
 //   state()                   the current live state: the meeting:join snapshot with every push
-//                             applied (PROTOCOL §3.3; pushes by name: floor:state → state.floor,
+//                             applied (/api §3.3; pushes by name: floor:state → state.floor,
 //                             poll:state → state.polls[], document:added → state.documents[] …)
 //   call(event, payload)      → Promise of the ack's data; rejects with {code, message, details}
 //   on(pushEvent, handler)    → unsubscribe; handler(data) for this meeting's pushes, called

@@ -1,6 +1,6 @@
 // A connection point's kiosk (điểm cầu): the main stream full-screen with the speaker's name,
 // the presented document beside it, the request-to-speak button, camera/microphone choice,
-// mute, and automatic reconnection (PROTOCOL §3 rtc:*, §4).
+// mute, and automatic reconnection (/api §3 rtc:*, §4).
 //
 // Open as /static/hall.html?meeting=ID once signed in as the point's user.
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
@@ -20,7 +20,7 @@ const meetingId = Number(params.get("meeting") || location.hash.slice(1));
 let live = null;
 let pc = null;
 let local = null; // the MediaStream we send
-let lightTrack = null; // the camera's light layer (PROTOCOL §4), a clone of local's video
+let lightTrack = null; // the camera's light layer (/api §4), a clone of local's video
 let generation = 0; // bumps on every (re)connection; stale ones stop themselves
 let retryMs = 1000;
 let retryTimer = null;
@@ -122,7 +122,7 @@ async function openMedia() {
   return stream;
 }
 
-// Two layers (PROTOCOL §4): the camera as it is on the first video m-line, and beside it a light
+// Two layers (/api §4): the camera as it is on the first video m-line, and beside it a light
 // copy (320x180 at 15 fps, at most 200 kbit/s) on the second. The server sends each hall the
 // layer its link carries.
 const LIGHT = { width: 320, height: 180, frameRate: 15 };
@@ -150,7 +150,7 @@ async function addLayers(conn, stream) {
   }
 }
 
-// What this kiosk is sent (full, light, audio only: PROTOCOL §4), read from what arrives: the
+// What this kiosk is sent (full, light, audio only: /api §4), read from what arrives: the
 // layer shows in the size of the frames, and "audio only" as frames stopping while sound goes on.
 let layer = "full";
 let lastVideo = { frames: 0, at: 0 };

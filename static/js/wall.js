@@ -1,5 +1,5 @@
 // The wall (staff): the halls' light layers, 16 a page, on a second peer connection
-// (rtc:watch, PROTOCOL §4). Each tile: the hall's name, a health dot (rtc:points), the layer it
+// (rtc:watch, /api §4). Each tile: the hall's name, a health dot (rtc:points), the layer it
 // shows, a raised hand when the hall asked for the floor; tap a tile to see it large; the chair
 // grants the floor from the tile of a hall that asked.
 //

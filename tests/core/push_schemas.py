@@ -1,4 +1,4 @@
-"""The schema of every push the core sends (PROTOCOL §3.2), as pydantic models.
+"""The schema of every push the core sends (/api §3.2), as pydantic models.
 
 Strict on purpose (Zulip's model): a push that gains, loses or retypes a field fails the test
 that checks every received push against these, so the change is made here — and in the API
@@ -130,7 +130,7 @@ class Summary(Strict):
 
 
 class ParticipantsUpdated(StatePush):
-    """PROTOCOL v2: the rows that changed, whole; who was removed; the summary."""
+    """/api §3.2: the rows that changed, whole; who was removed; the summary."""
 
     participants: list[ParticipantView] | list[PublicParticipantView]
     removed: list[Id]

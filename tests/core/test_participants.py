@@ -54,7 +54,7 @@ async def test_add_people_pushes_and_invites(clients: Live) -> None:
     )
     assert out["added"] == [b.id]
     assert roles_of(out) == {**before, b.id: "observer"}  # `a` keeps the delegate role
-    # The push carries only the row that changed (PROTOCOL v2).
+    # The push carries only the row that changed (/api §3.2).
     pushed = await watcher.push("participants:updated", lambda d: d["seq"] == snap["seq"] + 2)
     assert roles_of(pushed) == {b.id: "observer"} and pushed["removed"] == []
 

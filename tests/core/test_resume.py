@@ -1,4 +1,4 @@
-"""`meeting:join {since_seq}` (PROTOCOL v2 §3.4): the changes a caller missed, only those its
+"""`meeting:join {since_seq}` (/api §3.4): the changes a caller missed, only those its
 role may see, the pushes that carried `since_seq` without raising it, and the snapshot when the
 log cannot answer. Bad `since_seq` is `invalid`, never an empty resume."""
 

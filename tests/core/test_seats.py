@@ -1,4 +1,4 @@
-"""participant:seat, and the default hall of each person (PROTOCOL §3.1 participant:seat)."""
+"""participant:seat, and the default hall of each person (/api §3.1 participant:seat)."""
 
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ async def new_meeting(c: Client, chair_id: int, **fields: Any) -> dict[str, Any]
 
 
 def apply_participants(state: dict[str, Any], data: dict[str, Any]) -> None:
-    """A client applying `participants:updated` (PROTOCOL v2): upsert the rows by user_id (new
+    """A client applying `participants:updated` (/api §3.2): upsert the rows by user_id (new
     ones at the end), drop the removed, take the summary."""
     rows = {p["user_id"]: p for p in data["participants"]}
     gone = set(data["removed"])

@@ -1,4 +1,4 @@
-"""A page whose connection drops mid-meeting catches up by resuming (PROTOCOL v2 §3.4): no
+"""A page whose connection drops mid-meeting catches up by resuming (/api §3.4): no
 reload, no full snapshot — `meeting:join {since_seq}` answers only the changes it missed."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The schema of EVERY push the server sends (PROTOCOL §3.2 and the API page, /api), as strict
+"""The schema of EVERY push the server sends (/api §3.2), as strict
 pydantic models: unknown fields are refused, types are strict JSON types, times carry an offset.
 
 The core pushes (meeting:updated, agenda:updated, participants:updated) are the models of
@@ -272,7 +272,7 @@ class PointLink(Strict):
     loss_pct: Annotated[Number, Field(ge=0, le=100)]
     rtt_ms: Annotated[Number, Field(ge=0)] | None
     muted: list[Literal["audio", "video"]]
-    # the layer of the main stream it is sent (PROTOCOL §4); None once it is gone
+    # the layer of the main stream it is sent (/api §4); None once it is gone
     layer: Literal["full", "light", "audio"] | None
 
 

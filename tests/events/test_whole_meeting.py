@@ -315,7 +315,7 @@ async def meeting(events_live: Live) -> AsyncIterator[Recorded]:
 
 
 def _leak(role: str, me: int, event: str, data: dict[str, Any]) -> str | None:
-    """A change a non-staff caller may not see (PROTOCOL §3.2: staff-only pushes, others'
+    """A change a non-staff caller may not see (/api §3.2: staff-only pushes, others'
     opinions)."""
     if role in ("chair", "secretary"):
         return None
@@ -333,7 +333,7 @@ def _leak(role: str, me: int, event: str, data: dict[str, Any]) -> str | None:
 async def test_resume_from_every_seq_gives_the_fresh_snapshot_per_role(
     meeting: Recorded,
 ) -> None:
-    """PROTOCOL v2 resume: for each role, from the state it had at every seq along the meeting,
+    """Resuming (/api §3.4): for each role, from the state it had at every seq along the meeting,
     `meeting:join {since_seq}` + applying its changes == a fresh snapshot; never a change the
     role may not see; never an empty resume that leaves the state behind."""
     run = meeting.run

@@ -72,7 +72,7 @@ def close_to(a: Sequence[int], b: Sequence[int], tolerance: int = 24) -> bool:
 
 class Client:
     """A hall: sends ``colour`` (and silence), decodes what it receives. With ``light`` (a size)
-    it also publishes a light layer of the same colour (PROTOCOL §4: the second video m-line).
+    it also publishes a light layer of the same colour (/api §4: the second video m-line).
     ``tracks`` replaces what it sends (e.g. pre-encoded clips, bench/relay_media.py)."""
 
     def __init__(

@@ -133,7 +133,7 @@ async def test_kiosk_publishes_a_light_layer_and_says_which_layer_it_gets(rtc_li
 async def test_an_audio_only_kiosk_shows_the_presented_page_whole_on_its_screen(
     rtc_live: Live,
 ) -> None:
-    """Audio only (PROTOCOL §4): the picture has stopped, so the presented page, beside the video
+    """Audio only (/api §4): the picture has stopped, so the presented page, beside the video
     before, takes the screen: as large as it can be shown whole, drawn anew at that size."""
     from playwright.async_api import async_playwright, expect
 

@@ -1,4 +1,4 @@
-"""The main stream follows the person through their hall (PROTOCOL §4, participant:seat): real
+"""The main stream follows the person through their hall (/api §4, participant:seat): real
 aiortc halls sending solid colours; the chair and a commune delegate send no media."""
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ async def test_own_media_comes_before_the_hall(halls) -> None:
 
 async def test_over_the_server_seats_move_the_main_stream(rtc_live: Live) -> None:
     """participant:seat while the halls are connected; the floor to a commune delegate: the
-    rtc:main push names the person and the hall, and the halls see what PROTOCOL §4 says."""
+    rtc:main push names the person and the hall, and the halls see what /api §4 says."""
     live = rtc_live
     m = await meeting_with(live, start=True, points=2, delegates=1)
     mid, chair, (province, commune), (delegate,) = (

@@ -122,7 +122,7 @@ async def test_stats_show_connected_halls(meeting) -> None:
         while True:
             figures = {f["user_id"]: f for f in await room.stats()}
             # RTT comes from what a peer receives: the chair, on the main stream, gets nothing
-            # back (PROTOCOL §4), so its RTT is unknown
+            # back (/api §4), so its RTT is unknown
             if all(
                 f["bitrate_kbps"] > 0 and (f["rtt_ms"] is not None or f["user_id"] == CHAIR)
                 for f in figures.values()

@@ -1,4 +1,4 @@
-"""rtc:watch — a staff wall of the halls' light layers (PROTOCOL §4), over the real server with
+"""rtc:watch — a staff wall of the halls' light layers (/api §4), over the real server with
 real aiortc halls (solid colours, two layers each) and a real aiortc wall."""
 
 from __future__ import annotations

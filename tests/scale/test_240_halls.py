@@ -1,4 +1,4 @@
-"""Province scale (PROTOCOL v2 §3.4) with 240 connection points on one real server: they all
+"""Province scale (/api §3.4) with 240 connection points on one real server: they all
 join at once, one hall's bytes through that storm stay within budget, every floor change
 reaches every hall, and a login storm (argon2 at production cost) leaves another user's acks
 fast. Figures of record come from bench/fanout.py; these bounds are what a user would notice."""

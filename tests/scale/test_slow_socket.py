@@ -1,6 +1,6 @@
 """A hall whose link stalls never slows the others, and the server does not queue without end
 for it: its state pushes are dropped once its outbox is full, and when the link comes back the
-gap in `seq` makes it resume (PROTOCOL v2 §3.4; meeting/outbox.py)."""
+gap in `seq` makes it resume (/api §3.4; meeting/outbox.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-// How the documents' pushes change a meeting's live state (PROTOCOL §3.2).
+// How the documents' pushes change a meeting's live state (/api §3.2).
 import { registerPushes, upsert } from "../api.js";
 
 registerPushes({

@@ -1,5 +1,5 @@
 // How the floor's, the votes', the opinions' and the conclusions' pushes change a meeting's
-// live state (the core's api.js applies them; PROTOCOL §3.2).
+// live state (the core's api.js applies them; /api §3.2).
 import { registerPushes, upsert } from "../api.js";
 
 const pollId = (p) => p.poll_id ?? p.id;

@@ -1,5 +1,5 @@
 // What the kiosk's picture stands for: the speaker's name with the hall they speak from under it
-// (rtc:main {user_id, source_id}, PROTOCOL §4), and "Chưa có hình" instead of black or a frozen
+// (rtc:main {user_id, source_id}, /api §4), and "Chưa có hình" instead of black or a frozen
 // last frame when nobody's picture reaches this hall.
 
 const $ = (id) => document.getElementById(id);
@@ -38,7 +38,7 @@ export function showPicture(state, frames) {
   document.body.classList.toggle("nopicture", !frames);
   const box = $("nopicture");
   box.hidden = frames;
-  // The hall on the main stream with the chair in it is sent nothing (PROTOCOL §4).
+  // The hall on the main stream with the chair in it is sent nothing (/api §4).
   box.textContent = source !== null && source === state.me_id
     ? "Điểm cầu đang được truyền đi — chưa có hình từ nơi khác"
     : "Chưa có hình";

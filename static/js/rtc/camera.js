@@ -1,6 +1,6 @@
 // The chair's own camera from the tablet (optional, off by default): a send-only session
 // (rtc:join). While it runs the chair's own picture comes before the hall the chair sits in
-// (PROTOCOL §4), so everyone sees the chair when nobody holds the floor; turning it off
+// (/api §4), so everyone sees the chair when nobody holds the floor; turning it off
 // (rtc:leave) gives the main stream back to the chair's hall.
 import { h } from "../dom.js";
 import { errorText, toast } from "../ui.js";

@@ -1,5 +1,5 @@
 // "Điểm cầu": the staff's view of every invited connection point (participants with role
-// `point`) with a health dot from the rtc:points pushes (PROTOCOL §3.2; every 2 s while anyone
+// `point`) with a health dot from the rtc:points pushes (/api §3.2; every 2 s while anyone
 // is connected), the link figures, which hall holds the main stream (rtc:main, or the
 // snapshot's rtc.main), and for the chair mute audio / mute video (rtc:mute).
 //
@@ -70,7 +70,7 @@ export default {
     const mutedHere = new Map(); // user_id -> Set(kind): what this chair last set (until points say)
     let lastPointsAt = 0;
 
-    // The layer of the main stream a hall is sent (PROTOCOL §4), when not the full one.
+    // The layer of the main stream a hall is sent (/api §4), when not the full one.
     const LAYER = {
       light: t("nhận hình chất lượng thấp", "getting the light picture"),
       audio: t("chỉ nhận âm thanh", "audio only"),
