@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from meeting.http import server_of
-from meeting.pages import STATIC, templates
+from meeting.pages import KIOSK_PAGES, STATIC, templates
 
 NODE = STATIC / "node_modules"
 # Third-party files the shell needs. pdf.js's cmaps (~1.5 MB, for PDFs with unembedded CJK
@@ -46,23 +46,27 @@ def _shell_files() -> list[Path]:
 @cache
 def shell() -> tuple[str, list[str]]:
     """(version, the URLs to keep): the version hashes every file the shell is made of,
-    and the page templates, so any change to them is a new release."""
+    and the page templates, so any change to them is a new release. The rendered pages ("/"
+    and the kiosk's) are kept too, but the worker asks the network for them first: what they
+    are rendered with (the province's time zone) may change without a release."""
     digest = hashlib.sha256()
-    urls = ["/"]
+    urls = ["/", *KIOSK_PAGES]
     for path in _shell_files():
         if not path.exists():
             continue  # npm modules not installed: the worker keeps what there is
         digest.update(str(path.relative_to(STATIC)).encode())
         digest.update(path.read_bytes())
         urls.append("/static/" + path.relative_to(STATIC).as_posix())
-    for name in ("app.html", "sw.js"):
+    for name in ("app.html", "hall.html", "wall.html", "sw.js"):
         digest.update((Path(__file__).parent / "templates" / name).read_bytes())
     return digest.hexdigest()[:16], urls
 
 
 async def service_worker(request: Request) -> Response:
     version, urls = shell()
-    body = templates.get_template("sw.js").render(version=version, urls=json.dumps(urls))
+    body = templates.get_template("sw.js").render(
+        version=version, urls=json.dumps(urls), pages=json.dumps(["/", *KIOSK_PAGES])
+    )
     # Always asked for again (browsers also cap a worker's HTTP cache at 24 h): a new release
     # is found at the next visit.
     return Response(

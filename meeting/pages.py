@@ -1,5 +1,7 @@
-"""Pages: the jinja2 login form (works without JavaScript), the single-page app's shell, the API
-page for client authors, and the static files (the browser client in static/)."""
+"""Pages: the jinja2 login form (works without JavaScript), the single-page app's shell, the
+connection point's kiosk and the wall, the API page for client authors, and the static files
+(the browser client in static/). Every page hands the client the province's time zone
+(<meta name="province-timezone">, read by static/js/format.js)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from meeting.errors import ActionError
 from meeting.http import current_user, request_token, server_of, set_session_cookie, sign_in
 from meeting.identity import COOKIE_NAME
 
+# Pages of the browser client that are rendered (the rest of static/ is served as is).
+KIOSK_PAGES = ["/static/hall.html", "/static/wall.html"]
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
 templates = Environment(
@@ -31,7 +35,8 @@ def _lang(request: Request) -> str:
 
 
 def render(name: str, request: Request, status: int = 200, **context: object) -> HTMLResponse:
-    html = templates.get_template(name).render(lang=_lang(request), **context)
+    timezone = server_of(request).settings.province_timezone
+    html = templates.get_template(name).render(lang=_lang(request), timezone=timezone, **context)
     return HTMLResponse(html, status_code=status)
 
 
@@ -88,6 +93,13 @@ async def app_shell(request: Request) -> Response:
     return render("app.html", request)
 
 
+async def kiosk_page(request: Request) -> Response:
+    """The connection point's kiosk (hall.html) or the wall (wall.html): served where they
+    always were, under /static/, but rendered, for the time zone; they sign in by the session
+    cookie their scripts send."""
+    return render(request.url.path.removeprefix("/static/"), request)
+
+
 async def api_page(request: Request) -> Response:
     """The whole client contract (meeting/templates/api.html); its last section is generated
     from the actions this server declares."""
@@ -102,5 +114,6 @@ def routes() -> list[Route | Mount]:
         Route("/logout", logout_page, methods=["POST"]),
         Route("/api", api_page, methods=["GET"]),
         Route("/", app_shell, methods=["GET"]),
+        *[Route(url, kiosk_page, methods=["GET"]) for url in KIOSK_PAGES],
         Mount("/static", app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
     ]

@@ -118,20 +118,13 @@ function strip(data) {
   return rest;
 }
 
-// How each push changes the live state. The core declares its own pushes here; each feature
-// declares its own in its pushes.js (floor/pushes.js, docs/pushes.js), so this file never
-// needs to know a feature's events. A push nobody declared is kept under its name
-// (state["rtc:main"]).
-const appliers = new Map();
-
-/** registerPushes({ "floor:state": (state, body) => { state.floor = body; } }) */
-export function registerPushes(map) {
-  for (const [event, fn] of Object.entries(map)) appliers.set(event, fn);
-}
-
-registerPushes({
+// How each push changes the live state. The core knows only its own pushes (the meeting and
+// its participants); every subject declares its own in its pushes.js (floor/pushes.js,
+// documents/pushes.js…), and the page that opens a meeting hands them to liveMeeting({pushes}),
+// so this file never needs to know a feature's events. A push nobody declared is kept under its
+// name (state["rtc:main"]).
+const CORE_PUSHES = {
   "meeting:updated": (state, body) => Object.assign(state, body),
-  "agenda:updated": (state, body) => { state.agenda = body.items; },
   "participants:updated": (state, body) => {
     // Only the rows that changed (/api §3.2): upsert by user_id, drop the removed.
     const gone = new Set(body.removed || []);
@@ -140,12 +133,12 @@ registerPushes({
     state.participants = rows;
     state.summary = body.summary;
   },
-});
+};
 
-/** Apply one push to a snapshot (idempotently). */
-export function applyPush(state, event, data) {
+/** Apply one push to a snapshot (idempotently), with the reducers `pushes` (event → fn). */
+export function applyPush(pushes, state, event, data) {
   const body = strip(data);
-  const fn = appliers.get(event);
+  const fn = pushes[event];
   if (fn) fn(state, body);
   else state[event] = body;
 }
@@ -174,9 +167,12 @@ export function registerStateStore(store) {
  * Join a meeting and keep its live state: snapshot + pushes, resumed on a seq gap or a
  * reconnect, joined again when the user's own role changes (pass { userId }). live.state()
  * is the current state (null until joined); live.ready is a Promise of the first snapshot;
- * live.onState(fn) / live.on(event, fn) subscribe; live.close() leaves.
+ * live.onState(fn) / live.on(event, fn) subscribe; live.close() leaves. `pushes` maps the
+ * features' push events to their reducers, (state, body) => void (each subject's pushes.js);
+ * the core's own (meeting, participants) are always applied.
  */
-export function liveMeeting(meetingId, { userId = null } = {}) {
+export function liveMeeting(meetingId, { userId = null, pushes = {} } = {}) {
+  const reducers = { ...pushes, ...CORE_PUSHES };
   let state = null;
   let closed = false;
   let joining = null;
@@ -242,7 +238,7 @@ export function liveMeeting(meetingId, { userId = null } = {}) {
   // Apply a push (or a resumed change) unless the state already holds it.
   function apply(event, data) {
     if (typeof data?.seq === "number" && data.seq < state.seq) return;
-    applyPush(state, event, data);
+    applyPush(reducers, state, event, data);
     if (typeof data?.seq === "number") state.seq = Math.max(state.seq, data.seq);
   }
 
@@ -265,7 +261,7 @@ export function liveMeeting(meetingId, { userId = null } = {}) {
         join().catch((e) => console.error("rejoin failed", e));
       }
     } else {
-      applyPush(state, event, data);
+      applyPush(reducers, state, event, data);
     }
     notifyPush(event, data);
     if (notify) notifyState();

@@ -48,3 +48,10 @@ export function formValues(form) {
   }
   return out;
 }
+
+/** Load a stylesheet once (a feature's own CSS, beside its module), e.g.
+ * useStyle("/static/js/polls/polls.css"). */
+export function useStyle(href) {
+  if (document.querySelector(`link[rel=stylesheet][href="${href}"]`)) return;
+  document.head.append(h("link", { rel: "stylesheet", href }));
+}

@@ -1,8 +1,18 @@
-// Dates and times as the province reads them: Asia/Ho_Chi_Minh, whatever the device's zone.
+// Dates and times as the province reads them, whatever the device's zone: the province's time
+// zone is the server's setting (PROVINCE_TIMEZONE), which every page the server renders hands
+// over in <meta name="province-timezone"> (meeting/templates: app.html, hall.html, wall.html).
+// This is the one place the client turns instants into the province's wall time and back.
 import { lang } from "./i18n.js";
 
-export const ZONE = "Asia/Ho_Chi_Minh";
-const OFFSET = "+07:00"; // Viet Nam has no daylight saving time
+function zoneOfPage() {
+  const given = document.querySelector('meta[name="province-timezone"]')?.content;
+  if (given) return given;
+  // A page without the server's setting (none is rendered so): the device's own zone, said aloud.
+  console.warn("no province-timezone on this page: times are shown in the device's zone");
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+export const ZONE = zoneOfPage();
 
 function locale() {
   return lang() === "en" ? "en-GB" : "vi-VN";
@@ -23,6 +33,12 @@ export function fmtDateTime(iso) {
   return `${fmtTime(iso)} ${fmtDate(iso)}`;
 }
 
+/** "08:05 30/11": a short time and day, as the documents' "who has opened it" table shows them. */
+export function fmtShort(iso) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleString("vi-VN", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" });
+}
+
 export function fmtRange(start, end) {
   const sameDay = dayKey(start) === dayKey(end);
   return sameDay
@@ -30,15 +46,49 @@ export function fmtRange(start, end) {
     : `${fmtDateTime(start)} – ${fmtDateTime(end)}`;
 }
 
-/** "2026-11-23" for the Viet Nam calendar day of an instant. */
-export function dayKey(iso) {
-  const d = new Date(new Date(iso).getTime() + 7 * 3600 * 1000);
-  return d.toISOString().slice(0, 10);
+// ---- the province's wall time ------------------------------------------------------------------
+const wallParts = new Intl.DateTimeFormat("en-US", {
+  timeZone: ZONE, hourCycle: "h23",
+  year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+});
+
+/** The zone's offset from UTC at an instant (ms since the epoch), in minutes. */
+function offsetAt(ms) {
+  const at = Math.floor(ms / 1000) * 1000;
+  const p = Object.fromEntries(wallParts.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  const wallAsUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return Math.round((wallAsUtc - at) / 60000);
 }
 
-/** ISO instant of 00:00 Viet Nam time on a day key. */
+/** The instant (ms) of a wall time "YYYY-MM-DDTHH:MM" in the zone. */
+function instantOf(wall) {
+  const asUtc = Date.parse(`${wall}:00Z`);
+  let ms = asUtc - offsetAt(asUtc) * 60000;
+  ms = asUtc - offsetAt(ms) * 60000; // once more, in case the offset differs there (DST)
+  return ms;
+}
+
+/** "+07:00" for an offset in minutes. */
+function offsetText(minutes) {
+  const sign = minutes < 0 ? "-" : "+";
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+/** "YYYY-MM-DDTHH:MM" of an instant, in the zone. */
+function wallOf(iso) {
+  const ms = new Date(iso).getTime();
+  return new Date(ms + offsetAt(ms) * 60000).toISOString().slice(0, 16);
+}
+
+/** "2026-11-23" for the province's calendar day of an instant. */
+export function dayKey(iso) {
+  return wallOf(iso).slice(0, 10);
+}
+
+/** ISO instant of 00:00 province time on a day key. */
 export function dayStart(key) {
-  return new Date(`${key}T00:00:00${OFFSET}`).toISOString();
+  return new Date(instantOf(`${key}T00:00`)).toISOString();
 }
 
 export function addDays(key, n) {
@@ -58,12 +108,13 @@ export function fmtDay(key) {
     .format(new Date(`${key}T00:00:00Z`));
 }
 
-/** <input type="datetime-local"> value (Viet Nam wall time) ↔ ISO 8601 with offset. */
+/** <input type="datetime-local"> value (province wall time) ↔ ISO 8601 with the zone's offset. */
 export function toLocalInput(iso) {
   if (!iso) return "";
-  return new Date(new Date(iso).getTime() + 7 * 3600 * 1000).toISOString().slice(0, 16);
+  return wallOf(iso);
 }
 
 export function fromLocalInput(value) {
-  return value ? `${value}:00${OFFSET}` : null;
+  if (!value) return null;
+  return `${value}:00${offsetText(offsetAt(instantOf(value)))}`;
 }

@@ -4,14 +4,18 @@
 //
 // Open as /static/hall.html?meeting=ID once signed in as the point's user.
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
-import { createViewer } from "/static/js/docs/viewer.js";
-import { tellHall } from "/static/js/parts/hall-alert.js";
-// The pushes the kiosk follows (the floor, the presented page), declared by their features.
-import "/static/js/floor/pushes.js";
-import "/static/js/docs/pushes.js";
-import { renderFloor } from "/static/js/kiosk/floor.js";
-import { renderCaption, showPicture } from "/static/js/kiosk/picture.js";
-import { renderVote } from "/static/js/kiosk/vote.js";
+import { createViewer } from "/static/js/documents/viewer.js";
+import { pushes as documentPushes } from "/static/js/documents/pushes.js";
+import { tellHall } from "/static/js/floor/hall-alert.js";
+import { renderFloor } from "/static/js/floor/kiosk.js";
+import { pushes as floorPushes } from "/static/js/floor/pushes.js";
+import { renderVote } from "/static/js/polls/kiosk.js";
+import { pushes as pollPushes } from "/static/js/polls/pushes.js";
+import { renderCaption, showPicture } from "/static/js/rtc/picture.js";
+
+// The pushes the kiosk follows (the floor, the votes, the documents and the presented page),
+// each declared by its subject and handed to liveMeeting.
+const PUSHES = { ...floorPushes, ...pollPushes, ...documentPushes };
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -32,7 +36,7 @@ function status(text) {
 }
 
 
-// The presented page, drawn by the documents panel's pdf.js viewer (docs/viewer.js) from
+// The presented page, drawn by the documents panel's pdf.js viewer (documents/viewer.js) from
 // /api/documents/{id}/file with this kiosk's session cookie; hidden when nothing is presented.
 let viewer = null;
 let shownKey = null;
@@ -294,7 +298,7 @@ async function main() {
     return;
   }
   const me = await call("user:me").catch(() => null);
-  live = liveMeeting(meetingId, { userId: me ? me.id ?? me.user?.id : null });
+  live = liveMeeting(meetingId, { userId: me ? me.id ?? me.user?.id : null, pushes: PUSHES });
   live.onState((s) => {
     if (me) s.me_id = me.id ?? me.user?.id;
     render(s);

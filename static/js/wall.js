@@ -5,8 +5,9 @@
 //
 // Open as /static/wall.html?meeting=ID (add &full=1 for the provincial hall's big display).
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
-// The pushes the wall follows (raised hands and the speaker), declared by their feature.
-import "/static/js/floor/pushes.js";
+// The pushes the wall follows (raised hands and the speaker), declared by the floor and handed
+// to liveMeeting.
+import { pushes } from "/static/js/floor/pushes.js";
 
 const PAGE = 16;
 const $ = (id) => document.getElementById(id);
@@ -197,7 +198,7 @@ async function main() {
     status("Thiếu mã cuộc họp: mở trang với ?meeting=ID");
     return;
   }
-  live = liveMeeting(meetingId);
+  live = liveMeeting(meetingId, { pushes });
   live.onState(draw);
   await live.ready;
   $("prev").onclick = () => { page -= 1; draw(live.state()); };

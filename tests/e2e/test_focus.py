@@ -2,7 +2,7 @@
 meeting (checking someone in and out, asking for the floor and withdrawing), a delegate types a
 private note on a document page, a written opinion and a floor topic, and the secretary types a
 vote question; each field keeps the focus and every typed character (the bug fixed first in
-static/js/floor/conclusions.js: a redraw on each push moved or replaced the focused field)."""
+static/js/conclusions/panel.js: a redraw on each push moved or replaced the focused field)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 // one at a time in the order made. The server does a key once, so an action whose answer was
 // lost in a drop and is sent again is not done twice. The user is told, for each, that it was
 // sent or why it was refused (a request to speak after the meeting ended). Votes never come
-// here: a vote needs the link (floor/panel.js says so on the vote card).
+// here: a vote needs the link (polls/panel.js says so on the vote card).
 import { ApiError, call, connected, onConnection } from "../api.js";
 import { t } from "../i18n.js";
 import { toast } from "../ui.js";

@@ -1,7 +1,7 @@
 // Telling a person at once, whatever tab they are reading, that the meeting needs them: the floor
 // given to them, a vote they can cast. A banner that stays until dismissed (or until it no longer
 // applies: the turn ended, the vote closed or was cast), a short beep (WebAudio) and a vibration
-// where the device allows, and the tab marked until it is opened (hop:mark-tab, meeting.js).
+// where the device allows, and the tab marked until it is opened (the meeting screen's mark()).
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 
@@ -47,8 +47,9 @@ function vibrate() {
   try { navigator.vibrate?.([200, 100, 200]); } catch { /* not allowed here */ }
 }
 
-/** Mount the alerts of one meeting screen; `voted(poll)` says whether this device cast it. */
-export function mountAlerts(live, { meetingId, user, voted }) {
+/** Mount the alerts of one meeting screen; `voted(poll)` says whether this device cast it;
+ * `open(tabId)` brings a tab forward, `mark(tabId)` marks it until it is opened (the screen's). */
+export function mountAlerts(live, { user, voted, open, mark }) {
   const box = h("div.alerts", { role: "region", "aria-label": t("Thông báo khẩn", "Alerts") });
   document.body.append(box);
   const dismissed = new Set(); // keys the person closed: not shown again for the same thing
@@ -60,8 +61,7 @@ export function mountAlerts(live, { meetingId, user, voted }) {
   function openFloor(key) {
     dismissed.add(key);
     remove(key);
-    window.dispatchEvent(new CustomEvent("hop:open-tab", { detail: { meetingId, tab: FLOOR_TAB } }));
-    document.getElementById(`panel-${FLOOR_TAB}`)?.scrollIntoView({ block: "start" });
+    open(FLOOR_TAB);
   }
 
   function tell(key, kind, title, text, loud) {
@@ -72,7 +72,7 @@ export function mountAlerts(live, { meetingId, user, voted }) {
         h("button.primary", { type: "button", onclick: () => openFloor(key) },
           kind === "vote" ? t("Biểu quyết ngay", "Vote now") : t("Xem", "Show")),
         h("button", { type: "button", onclick: () => { dismissed.add(key); remove(key); } }, t("Đã biết", "Dismiss")))));
-    window.dispatchEvent(new CustomEvent("hop:mark-tab", { detail: { meetingId, tab: FLOOR_TAB } }));
+    mark(FLOOR_TAB);
     if (loud) { beep(); vibrate(); }
   }
 

@@ -4,8 +4,7 @@ import { h, fill } from "../dom.js";
 import { t } from "../i18n.js";
 import { busy, confirmDialog, dialog, promptDialog, toast } from "../ui.js";
 import { dayKey, fmtDateTime } from "../format.js";
-
-const STAFF = ["chair", "secretary"];
+import { STAFF } from "../roles.js";
 
 export function renderStaffActions(el, state, { meetingId, navigate }) {
   if (!STAFF.includes(state.my_role)) return fill(el);

@@ -7,8 +7,8 @@ import { fmtTime } from "../format.js";
 import { personPicker } from "../picker.js";
 import { badge, busy, confirmDialog, dialog, empty, errorText, toast } from "../ui.js";
 import { loadUnits, unitChecklist } from "./units.js";
+import { STAFF } from "../roles.js";
 
-const STAFF = ["chair", "secretary"];
 const ROLE_ORDER = ["chair", "secretary", "delegate", "point", "observer"];
 const skeletons = new WeakMap();
 

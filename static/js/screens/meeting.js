@@ -7,17 +7,21 @@ import { fmtRange } from "../format.js";
 import { icon } from "../icons.js";
 import { badge, showError, toast } from "../ui.js";
 import { features } from "../features.js";
-import { renderAgenda } from "../parts/agenda.js";
+import { renderAgenda } from "../agenda/panel.js";
+import { pushes as agendaPushes } from "../agenda/pushes.js";
 import { renderParticipants } from "../parts/participants.js";
 import { renderInvitation } from "../parts/invitation.js";
 import { renderStaffActions } from "../parts/meeting-actions.js";
 import { renderSummary } from "../parts/summary.js";
 import { mountAlerts } from "../parts/alerts.js";
-import { votedHere } from "../floor/ballot.js";
+import { votedHere } from "../polls/ballot.js";
 
 export function mount(el, { user, params, navigate }) {
   const meetingId = params.meetingId;
-  const live = liveMeeting(meetingId, { userId: user?.id });
+  // Every push this screen follows: the agenda's (a tab of its own) and each feature's, declared
+  // by the features themselves (features.js).
+  const pushes = Object.assign({}, agendaPushes, ...features.map((f) => f.pushes || {}));
+  const live = liveMeeting(meetingId, { userId: user?.id, pushes });
   const lastTab = sessionStorage.getItem(`tab:${meetingId}`);
 
   const head = h("div.meeting-head");
@@ -80,18 +84,15 @@ export function mount(el, { user, params, navigate }) {
     return panel;
   }
 
-  // Another part (the alerts) asks for a tab to be marked until it is opened.
-  const onMark = (ev) => {
-    const { meetingId: mid, tab } = ev.detail || {};
-    const entry = tabEls.get(tab);
-    if (mid === meetingId && entry && tab !== active) entry.button.classList.add("alerted");
-  };
-  const onOpenTab = (ev) => {
-    const { meetingId: mid, tab } = ev.detail || {};
-    if (mid === meetingId && tabEls.has(tab)) selectTab(tab);
-  };
-  window.addEventListener("hop:mark-tab", onMark);
-  window.addEventListener("hop:open-tab", onOpenTab);
+  // Another part asks for a tab to be shown (a feature through ctx.show, the alerts), or marked
+  // until it is opened (the alerts).
+  function show(id) {
+    if (tabEls.has(id)) selectTab(id);
+  }
+  function mark(id) {
+    const entry = tabEls.get(id);
+    if (entry && id !== active) entry.button.classList.add("alerted");
+  }
 
   function mountFeatures(state) {
     for (const feature of features) {
@@ -108,6 +109,7 @@ export function mount(el, { user, params, navigate }) {
         onState: (fn) => { const off = live.onState(fn); offs.push(off); return off; },
         t,
         toast: (message) => toast(message),
+        show,
       };
       try {
         mounted.push({ feature, handle: feature.mount(panel, ctx), offs });
@@ -156,7 +158,12 @@ export function mount(el, { user, params, navigate }) {
     mountFeatures(state);
     selectTab(tabEls.has(lastTab) ? lastTab : "agenda");
     draw(state);
-    alerts = mountAlerts(live, { meetingId, user, voted: (poll) => votedHere(user.id, poll.poll_id) !== null });
+    alerts = mountAlerts(live, {
+      user,
+      voted: (poll) => votedHere(user.id, poll.poll_id) !== null,
+      open: (id) => { show(id); tabEls.get(id)?.panel.scrollIntoView({ block: "start" }); },
+      mark,
+    });
   }, (err) => {
     const missing = err.code === "not_found" || err.code === "forbidden";
     fill(el.querySelector("section.meeting"), h("div.card",
@@ -169,8 +176,6 @@ export function mount(el, { user, params, navigate }) {
   return {
     destroy() {
       offState();
-      window.removeEventListener("hop:mark-tab", onMark);
-      window.removeEventListener("hop:open-tab", onOpenTab);
       alerts?.destroy();
       for (const { feature, handle, offs } of mounted) {
         offs.forEach((f) => f());

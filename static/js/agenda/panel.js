@@ -5,8 +5,7 @@ import { h, fill } from "../dom.js";
 import { t } from "../i18n.js";
 import { personPicker } from "../picker.js";
 import { busy, confirmDialog, dialog, empty, errorText, toast } from "../ui.js";
-
-const STAFF = ["chair", "secretary"];
+import { STAFF } from "../roles.js";
 
 export function renderAgenda(el, state, { meetingId }) {
   const items = state.agenda || [];

@@ -1,10 +1,10 @@
 // Conclusions: the secretary's editor (one text per agenda item plus one overall, saved as they
 // type), publishing the "Thông báo kết luận" (chair or secretary), and for everyone the links to
 // the published notice (with its digital signature check) and to the minutes (biên bản).
-import { h, fill } from "../dom.js";
+import { h, fill, useStyle } from "../dom.js";
 import { busy, dialog, showError } from "../ui.js";
 import { http } from "../api.js";
-import { ensureStyle } from "./panel.js";
+import { pushes } from "./pushes.js";
 
 const SAVE_DELAY_MS = 700;
 
@@ -12,8 +12,9 @@ export default {
   id: "conclusions",
   label: { vi: "Kết luận & biên bản", en: "Conclusions & minutes" },
   roles: null,
+  pushes,
   mount(el, ctx) {
-    ensureStyle();
+    useStyle("/static/js/conclusions/conclusions.css");
     const { t } = ctx;
     const isSecretary = ctx.role === "secretary";
     const canPublish = ctx.role === "chair" || isSecretary;
@@ -26,7 +27,7 @@ export default {
     // Publishing sits in a card of its own, away from the links people open (a PDF link beside
     // it was one tap from an act that cannot be undone).
     const publishBox = h("div.publish-box");
-    fill(el, h("div.floor-panel",
+    fill(el, h("div.panel-stack",
       h("div.card", h("h2", t("Văn bản của cuộc họp", "Meeting documents")), linksBox, signatureBox),
       isSecretary ? h("div.card", h("h2", t("Soạn kết luận", "Draft the conclusions")), editorBox) : null,
       !isSecretary ? h("div.card", h("h2", t("Kết luận", "Conclusions")), readBox) : null,

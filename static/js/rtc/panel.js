@@ -11,8 +11,9 @@
 //                      for a hall that was connected;
 //   none (grey)        never connected here (or still connecting).
 // Rows are keyed by user and updated in place, so a button is never replaced under a finger.
-import { h, fill } from "../dom.js";
+import { h, fill, useStyle } from "../dom.js";
 import { busy } from "../ui.js";
+import { STAFF } from "../roles.js";
 import { chairCamera } from "./camera.js";
 
 const STALE_MS = 6000;
@@ -23,11 +24,6 @@ const WEAK_RTT_MS = 400;
 // connected report, whose bitrate has no earlier sample yet (0).
 const LOW_KBPS = 3;
 const LIVE = ["scheduled", "in_progress"];
-
-function ensureStyle() {
-  if (document.getElementById("rtc-css")) return;
-  document.head.append(h("link", { id: "rtc-css", rel: "stylesheet", href: "/static/js/rtc/halls.css" }));
-}
 
 /** Whose camera the main stream is (a hall when the speaker speaks from it: source_id, v2):
  * the latest rtc:main push, else the snapshot's rtc. */
@@ -59,9 +55,9 @@ const fmt = (n, digits = 0) => (n == null || Number.isNaN(Number(n)) ? "–"
 export default {
   id: "halls",
   label: { vi: "Điểm cầu", en: "Connection points" },
-  roles: ["chair", "secretary"],
+  roles: STAFF,
   mount(el, ctx) {
-    ensureStyle();
+    useStyle("/static/js/rtc/halls.css");
     const { t } = ctx;
     const isChair = ctx.role === "chair";
     const rows = new Map(); // user_id -> row parts

@@ -1,7 +1,7 @@
 // The kiosk's (hall.html) "your hall has the floor": a large banner over the video until the
 // operator dismisses it or the turn ends, with the beep and vibration of the meeting screen's
 // alerts (alerts.js). Called with every state the kiosk draws.
-import { beep } from "./alerts.js";
+import { beep } from "../parts/alerts.js";
 
 let told = null; // the request id already announced
 let dismissed = null;

@@ -1,6 +1,6 @@
 // The kiosk's floor button: ask for the floor, see the place in the queue, withdraw; while
 // this hall speaks, end its turn.
-import { call } from "/static/js/api.js";
+import { call } from "../api.js";
 
 const $ = (id) => document.getElementById(id);
 

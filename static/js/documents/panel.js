@@ -3,27 +3,19 @@
 // for everyone but the chair — connection points especially — remembered per device), the
 // chair's (or current speaker's) "show this page to everyone", private notes per page, and for
 // staff an upload form with a progress bar, new versions, removal and "who has opened it".
-import { h, fill } from "../dom.js";
+import { h, fill, useStyle } from "../dom.js";
 import { busy, confirmDialog, dialog, showError } from "../ui.js";
+import { fmtShort } from "../format.js";
+import { STAFF } from "../roles.js";
 import { createViewer } from "./viewer.js";
+import { pushes } from "./pushes.js";
 import { sendOrQueue } from "../offline/outbox.js";
 import { keepMeetingDocuments, keptCopy, onDevice } from "../offline/documents.js";
 
-const STAFF = ["chair", "secretary"];
-
-export function ensureStyle() {
-  if (document.getElementById("docs-css")) return;
-  document.head.append(h("link", { id: "docs-css", rel: "stylesheet", href: "/static/js/docs/docs.css" }));
-}
 
 function fmtSize(bytes) {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1).replace(".", ",")} MB`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
-
-function fmtWhen(iso) {
-  if (!iso) return "";
-  return new Date(iso).toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" });
 }
 
 /** POST a form with XMLHttpRequest, for its upload progress. Resolves with the JSON answer. */
@@ -48,8 +40,9 @@ export default {
   id: "documents",
   label: { vi: "Tài liệu", en: "Documents" },
   roles: null,
+  pushes,
   mount(el, ctx) {
-    ensureStyle();
+    useStyle("/static/js/documents/documents.css");
     const { t } = ctx;
     const role = ctx.role;
     const me = ctx.user.id;
@@ -231,15 +224,14 @@ export default {
       ctx.call("document:present", { meeting_id: ctx.meetingId, document_id: null })));
 
     function showOurTab() {
-      // Following means seeing it: bring the documents tab forward (the screen's tab button) —
+      // Following means seeing it: bring the documents tab forward (the screen's ctx.show) —
       // but not from under someone typing elsewhere (an opinion, a conclusion): the viewer
       // follows all the same, and the tab is one touch away.
       const a = document.activeElement;
       const typing = a && (a.tagName === "TEXTAREA" || a.isContentEditable
         || (a.tagName === "INPUT" && !["checkbox", "radio", "button", "submit", "file", "range"].includes(a.type)));
       if (typing && !el.contains(a)) return;
-      const tab = document.getElementById("tab-documents");
-      if (tab && tab.getAttribute("aria-selected") !== "true") tab.click();
+      ctx.show("documents");
     }
 
     function followPresented(state, force = false) {
@@ -400,7 +392,7 @@ export default {
       try {
         const a = await ctx.call("document:access", { document_id: doc.id });
         const rows = a.viewers.map((v) => h("tr",
-          h("td", v.full_name), h("td", v.unit || ""), h("td", fmtWhen(v.first_at)), h("td", fmtWhen(v.last_at)), h("td", String(v.opens))));
+          h("td", v.full_name), h("td", v.unit || ""), h("td", fmtShort(v.first_at)), h("td", fmtShort(v.last_at)), h("td", String(v.opens))));
         await dialog({
           title: t(`Ai đã xem: ${doc.title}`, `Who opened: ${doc.title}`),
           wide: true,

@@ -1,7 +1,7 @@
 // The kiosk's vote: the open poll with one big button per option, a confirmation, and the
-// option chosen shown after (remembered on this device: floor/ballot.js, as on the tablets).
-import { call } from "/static/js/api.js";
-import { rememberVote, votedHere } from "/static/js/floor/ballot.js";
+// option chosen shown after (remembered on this device: ballot.js, as on the tablets).
+import { call } from "../api.js";
+import { rememberVote, votedHere } from "./ballot.js";
 
 const $ = (id) => document.getElementById(id);
 const VOTERS = ["chair", "delegate", "point"];
