@@ -53,33 +53,27 @@ def serve(host: str, port: int) -> None:
 
 
 async def user_add(args: argparse.Namespace) -> int:
-    from meeting.identity import Identity
-    from meeting.models import Unit, User
+    """The same rules as every other way of creating a user (meeting/users.py)."""
+    from meeting.errors import ActionError
+    from meeting.identity import Passwords
+    from meeting.users import NewUser, create_user
 
     settings = Settings()
     password = sys.stdin.readline().rstrip("\r\n")
-    if len(password) < 8:
-        print(
-            "error: the password (read from standard input) needs 8 characters or more",
-            file=sys.stderr,
-        )
-        return 2
+    new = NewUser(
+        args.username,
+        args.name,
+        unit_id=args.unit,
+        admin=args.admin,
+        organizer=args.organizer,
+        point=args.point,
+    )
     async with database(settings.db_url, APPS):
-        if await User.exists(username=args.username):
-            print(f"error: user {args.username} exists", file=sys.stderr)
-            return 1
-        if args.unit is not None and not await Unit.exists(id=args.unit):
-            print(f"error: no unit {args.unit}", file=sys.stderr)
-            return 2
-        user = await Identity(settings, Clock()).create_user(
-            args.username,
-            args.name,
-            password,
-            unit_id=args.unit,
-            admin=args.admin,
-            organizer=args.organizer,
-            point=args.point,
-        )
+        try:
+            user = await create_user(Passwords(settings), new, password)
+        except ActionError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1 if exc.code == "conflict" else 2
         print(f"created user {user.username} (id {user.id})")
     return 0
 

@@ -20,6 +20,7 @@ from meeting.jsonable import zone
 from meeting.models import Meeting, MeetingStatus, Notification, Participant, User
 from meeting.models import Response as Answer
 from meeting.notify import Attachment
+from meeting.when import local
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -40,8 +41,8 @@ def meeting_event(m: Meeting, server: Server, organizer: User | None = None) -> 
     ev = Event()
     ev.add("uid", f"meeting-{m.id}@{_host(server)}")
     ev.add("summary", m.title)
-    ev.add("dtstart", m.starts_at.astimezone(zone()))
-    ev.add("dtend", m.ends_at.astimezone(zone()))
+    ev.add("dtstart", local(m.starts_at))
+    ev.add("dtend", local(m.ends_at))
     ev.add("dtstamp", server.clock.now())
     # SEQUENCE must grow with each change so calendars replace the old copy.
     ev.add("sequence", m.seq)

@@ -11,9 +11,10 @@ import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from meeting.jsonable import iso
-from meeting.models import Meeting, MeetingStatus, Notification, Participant, Response
+from meeting.models import Meeting, MeetingStatus, Participant, Response
+from meeting.notify import store_notifications
 from meeting.signals import MeetingChanged
+from meeting.when import when_where
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -45,20 +46,15 @@ async def send_due(server: Server) -> None:
         claimed = await Meeting.filter(id=m.id, reminded_at=None).update(reminded_at=now)
         if not claimed:
             continue  # another process sent it
-        start = iso(m.starts_at) or ""
-        text = f"Nhắc lịch: {m.title} bắt đầu lúc {start[11:16]}" + (
-            f", tại {m.location}" if m.location else ""
-        )
+        text = f"Nhắc lịch: {m.title} bắt đầu lúc {when_where(m, date=False)}"
         seats = (
             await Participant.filter(meeting=m)
             .exclude(response__in=[Response.DECLINED, Response.DELEGATED])
             .values_list("user_id", flat=True)
         )
-        for uid in seats:
-            n = await Notification.create(
-                user_id=uid, kind="reminder", meeting=m, text=text, created_at=now
-            )
-            await server.notifier.deliver(n)
+        # No transaction holds these rows: they are committed as they are stored.
+        stored = await store_notifications(seats, "reminder", text, meeting=m, at=now)
+        await server.notifier.deliver(stored)
 
 
 async def next_due(server: Server):  # noqa: ANN201 - a datetime

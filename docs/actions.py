@@ -8,7 +8,7 @@ from typing import Any
 from docs.models import Document, DocumentAccess
 from docs.store import current_documents
 from meeting.errors import conflict, not_found
-from meeting.hub import Context, MeetingContext, Payload, action, snapshot_part
+from meeting.hub import Context, MeetingContext, Payload, action, meeting_of, snapshot_part
 from meeting.models import EVERY_ROLE, STAFF, Meeting, Participant, Unit
 
 
@@ -20,9 +20,8 @@ class DocumentId(Payload):
     document_id: int
 
 
-async def document_meeting(p: Any) -> int | None:
-    """Actions that name a document are about the document's meeting."""
-    return await Document.filter(id=p.document_id).first().values_list("meeting_id", flat=True)
+# Actions that name a document are about the document's meeting.
+document_meeting = meeting_of(Document, "document_id")
 
 
 async def live_document(ctx: MeetingContext, document_id: int) -> Document:

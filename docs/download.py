@@ -36,8 +36,9 @@ from docs.store import remove_temp, store_for
 from meeting.errors import ActionError, not_found
 from meeting.http import current_user, server_of
 from meeting.hub import staff_room
-from meeting.jsonable import jsonable, zone
+from meeting.jsonable import jsonable
 from meeting.models import EVERY_ROLE, Audit, Meeting, Unit, User
+from meeting.when import when_text
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -49,8 +50,7 @@ RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 def stamp_text(user: User, unit: str | None, at: datetime) -> str:
     """The line on every page. The time has a fixed width, so a viewer's copy keeps its length."""
-    local = at.astimezone(zone())
-    when = local.strftime("%H:%M ngày %d/%m/%Y")
+    when = when_text(at)
     who = user.full_name + (f" – {unit}" if unit else "")
     return f"Bản cấp cho: {who} – tải lúc {when}"
 
@@ -194,7 +194,7 @@ async def download_document(request: Request) -> Response:
     wanted = None if "if-range" in request.headers else parse_range(request.headers.get("range"), total)
     if wanted == "unsatisfiable":
         return JSONResponse(
-            {"error": {"code": "invalid", "message": "Khoảng byte nằm ngoài tệp", "details": {"range": "unsatisfiable"}}},
+            ActionError("invalid", "Khoảng byte nằm ngoài tệp", {"range": "unsatisfiable"}).body(),
             status_code=416,
             headers={"Content-Range": f"bytes */{total}"},
         )

@@ -22,9 +22,10 @@ import asyncio
 import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
@@ -43,6 +44,7 @@ from docs.store import (
 )
 from meeting.errors import ActionError, conflict, invalid
 from meeting.http import current_user, server_of
+from meeting.hub import MeetingContext
 from meeting.jsonable import jsonable
 from meeting.models import STAFF, AgendaItem, MeetingStatus
 
@@ -75,110 +77,145 @@ class Upload:
     sha256: str = ""
 
 
-async def receive_upload(request: Request, temp_dir_store, limit: int, limit_mb: int) -> Upload:  # noqa: ANN001
-    """Parse the multipart body as it streams in. One file part (`file`) goes to disk."""
+class _FormReader:
+    """The multipart parser's callbacks: small fields kept in memory (each at most MAX_FIELD),
+    the one file part written to a temporary file of the store as it arrives, hashed on the
+    way. A refusal found inside a callback is kept and raised between chunks (the parser would
+    swallow it)."""
+
+    def __init__(self, store: Store, limit: int, limit_mb: int) -> None:
+        self.store = store
+        self.limit = limit
+        self.limit_mb = limit_mb
+        self.upload = Upload(fields={})
+        self.digest = hashlib.sha256()
+        self.part = _Part()
+        self.hname = b""
+        self.hvalue = b""
+        self.file: BinaryIO | None = None
+        self.error: ActionError | None = None
+
+    def callbacks(self) -> dict[str, Callable[..., None]]:
+        return {
+            "on_part_begin": self.on_part_begin,
+            "on_part_data": self.on_part_data,
+            "on_part_end": self.on_part_end,
+            "on_header_field": self.on_header_field,
+            "on_header_value": self.on_header_value,
+            "on_header_end": self.on_header_end,
+            "on_headers_finished": self.on_headers_finished,
+        }
+
+    def fail(self, exc: ActionError) -> None:
+        if self.error is None:
+            self.error = exc
+
+    def raise_refusal(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def on_part_begin(self) -> None:
+        self.part = _Part()
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.hname += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.hvalue += data[start:end]
+
+    def on_header_end(self) -> None:
+        self.part.headers.append((self.hname.lower(), self.hvalue))
+        self.hname, self.hvalue = b"", b""
+
+    def on_headers_finished(self) -> None:
+        part = self.part
+        disposition = next((v for k, v in part.headers if k == b"content-disposition"), b"")
+        _, opts = parse_options_header(disposition)
+        part.name = opts.get(b"name", b"").decode("utf-8", "replace")
+        if b"filename" in opts:
+            if part.name != "file" or self.file is not None:
+                self.fail(invalid("Chỉ gửi một tệp, trong trường file", file="one file only"))
+                return
+            part.filename = opts[b"filename"].decode("utf-8", "replace")
+            fd, temp = self.store.temp_file()
+            self.upload.temp = temp
+            self.upload.filename = part.filename
+            self.file = os.fdopen(fd, "wb")
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.error is not None:
+            return
+        chunk = data[start:end]
+        if self.part.filename is not None:
+            self._file_data(chunk)
+        else:
+            self._field_data(chunk)
+
+    def _file_data(self, chunk: bytes) -> None:
+        self.upload.size += len(chunk)
+        if self.upload.size > self.limit:
+            self.fail(too_large(self.limit_mb))
+            return
+        self.digest.update(chunk)
+        assert self.file is not None
+        self.file.write(chunk)
+
+    def _field_data(self, chunk: bytes) -> None:
+        part = self.part
+        part.value += chunk
+        if len(part.value) > MAX_FIELD:
+            self.fail(invalid("Trường quá dài", **{part.name or "field": "too long"}))
+
+    def on_part_end(self) -> None:
+        part = self.part
+        if part.filename is None and part.name:
+            text = part.value.decode("utf-8", "replace")
+            self.upload.fields[part.name] = unicodedata.normalize("NFC", text)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def discard(self) -> None:
+        """A refused or broken upload keeps nothing."""
+        self.close()
+        remove_temp(self.upload.temp)
+
+    def finished(self) -> Upload:
+        self.close()
+        self.upload.sha256 = self.digest.hexdigest()
+        return self.upload
+
+
+def _boundary(request: Request, limit: int, limit_mb: int) -> bytes:
+    """The multipart boundary, once the headers show a form that may fit the limit."""
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     if ctype != b"multipart/form-data" or b"boundary" not in params:
         raise invalid("Hãy gửi biểu mẫu multipart/form-data có trường file", body="not multipart")
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit + FORM_OVERHEAD:
         raise too_large(limit_mb)
-    upload = Upload(fields={})
-    digest = hashlib.sha256()
-    state: dict[str, object] = {"part": None, "hname": b"", "hvalue": b"", "file": None, "error": None}
+    return params[b"boundary"]
 
-    def fail(exc: ActionError) -> None:
-        if state["error"] is None:
-            state["error"] = exc
 
-    def on_part_begin() -> None:
-        state["part"] = _Part()
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        state["hname"] += data[start:end]  # type: ignore[operator]
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        state["hvalue"] += data[start:end]  # type: ignore[operator]
-
-    def on_header_end() -> None:
-        part: _Part = state["part"]  # type: ignore[assignment]
-        part.headers.append((state["hname"].lower(), state["hvalue"]))  # type: ignore[union-attr]
-        state["hname"], state["hvalue"] = b"", b""
-
-    def on_headers_finished() -> None:
-        part: _Part = state["part"]  # type: ignore[assignment]
-        disposition = next((v for k, v in part.headers if k == b"content-disposition"), b"")
-        _, opts = parse_options_header(disposition)
-        part.name = opts.get(b"name", b"").decode("utf-8", "replace")
-        if b"filename" in opts:
-            if part.name != "file" or state["file"] is not None:
-                fail(invalid("Chỉ gửi một tệp, trong trường file", file="one file only"))
-                return
-            part.filename = opts[b"filename"].decode("utf-8", "replace")
-            fd, temp = temp_dir_store.temp_file()
-            upload.temp = temp
-            upload.filename = part.filename
-            state["file"] = os.fdopen(fd, "wb")
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        if state["error"] is not None:
-            return
-        part: _Part = state["part"]  # type: ignore[assignment]
-        chunk = data[start:end]
-        if part.filename is not None:
-            upload.size += len(chunk)
-            if upload.size > limit:
-                fail(too_large(limit_mb))
-                return
-            digest.update(chunk)
-            state["file"].write(chunk)  # type: ignore[union-attr]
-        else:
-            part.value += chunk
-            if len(part.value) > MAX_FIELD:
-                fail(invalid("Trường quá dài", **{part.name or "field": "too long"}))
-
-    def on_part_end() -> None:
-        part: _Part = state["part"]  # type: ignore[assignment]
-        if part is not None and part.filename is None and part.name:
-            upload.fields[part.name] = unicodedata.normalize(
-                "NFC", part.value.decode("utf-8", "replace")
-            )
-
-    parser = MultipartParser(
-        params[b"boundary"],
-        {
-            "on_part_begin": on_part_begin,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-        },
-    )
+async def receive_upload(request: Request, store: Store, limit: int, limit_mb: int) -> Upload:
+    """Parse the multipart body as it streams in. One file part (`file`) goes to disk."""
+    reader = _FormReader(store, limit, limit_mb)
+    parser = MultipartParser(_boundary(request, limit, limit_mb), reader.callbacks())
     try:
         async for chunk in request.stream():
             parser.write(chunk)
-            if state["error"] is not None:
-                raise state["error"]  # type: ignore[misc]
+            reader.raise_refusal()
         parser.finalize()
     except ActionError:
-        _close(state)
-        remove_temp(upload.temp)
+        reader.discard()
         raise
     except Exception:
-        _close(state)
-        remove_temp(upload.temp)
-        raise invalid("Biểu mẫu tải lên không hợp lệ hoặc bị ngắt giữa chừng", body="bad multipart") from None
-    _close(state)
-    upload.sha256 = digest.hexdigest()
-    return upload
-
-
-def _close(state: dict[str, object]) -> None:
-    f = state.get("file")
-    if f is not None:
-        f.close()  # type: ignore[attr-defined]
+        reader.discard()
+        raise invalid(
+            "Biểu mẫu tải lên không hợp lệ hoặc bị ngắt giữa chừng", body="bad multipart"
+        ) from None
+    return reader.finished()
 
 
 def _int_field(fields: dict[str, str], name: str) -> int | None:
@@ -195,7 +232,9 @@ async def check_upload(server: Any, store: Store, temp: Path) -> dict[str, Any]:
     The job's work folder holds the cleaned file and the copy skeleton until they are stored."""
     work = await asyncio.to_thread(store.job_dir)
     try:
-        checked = await runner_for(server).run(intake, str(temp), str(work), budget=pdf_budget(server.settings))
+        checked = await runner_for(server).run(
+            intake, str(temp), str(work), budget=pdf_budget(server.settings)
+        )
     except JobFailed as exc:
         remove_temp(work)
         raise over_budget(exc.why, server.settings) from None
@@ -224,6 +263,87 @@ def over_budget(why: str, settings: Any) -> ActionError:  # noqa: ANN401
     )
 
 
+@dataclass(frozen=True)
+class _Form:
+    """The upload's fields, checked."""
+
+    filename: str
+    title: str
+    item_id: int | None
+    replaces_id: int | None
+
+
+async def _read_form(up: Upload, meeting_id: int) -> _Form:
+    if up.temp is None:
+        raise invalid("Thiếu tệp PDF (trường file)", file="required")
+    filename = clean_filename(up.filename)
+    title = " ".join(up.fields.get("title", "").split())
+    if not title:
+        title = filename.rsplit(".", 1)[0] if "." in filename else filename
+    if len(title) > 300:
+        raise invalid("Tên tài liệu dài quá 300 ký tự", title="too long")
+    item_id = _int_field(up.fields, "agenda_item_id")
+    if item_id is not None and not await AgendaItem.exists(id=item_id, meeting_id=meeting_id):
+        raise invalid("Mục chương trình không thuộc cuộc họp này", agenda_item_id="not in meeting")
+    return _Form(filename, title, item_id, _int_field(up.fields, "replaces"))
+
+
+async def _replaced(meeting_id: int, replaces_id: int | None) -> Document | None:
+    """The current document of the meeting that the upload is a new version of."""
+    if replaces_id is None:
+        return None
+    replaces = await Document.get_or_none(id=replaces_id, meeting_id=meeting_id, removed_at=None)
+    if replaces is None:
+        raise invalid("Không có tài liệu cần thay thế trong cuộc họp này", replaces="not found")
+    if replaces.superseded_at is not None:
+        raise conflict("Tài liệu này đã được thay bằng một phiên bản mới hơn")
+    return replaces
+
+
+async def _store_checked(
+    ctx: MeetingContext, store: Store, form: _Form, checked: dict[str, Any]
+) -> Document:
+    """Stage the checked file and its viewers' copy, then commit the document's row; the staged
+    file goes again if the row is not committed (docs/store.py)."""
+    staged = await asyncio.to_thread(store.stage, Path(checked["path"]), checked["sha256"])
+
+    async def save() -> Document:
+        return await create_document(
+            ctx,
+            title=form.title,
+            filename=form.filename,
+            sha256=checked["sha256"],
+            size=checked["size"],
+            pages=checked["pages"],
+            text=checked["text"],
+            agenda_item_id=form.item_id,
+            replaces=await _replaced(ctx.meeting.id, form.replaces_id),
+        )
+
+    try:
+        copy = Path(checked["copy_path"])
+        await asyncio.to_thread(store.put_copy, checked["sha256"], copy, checked["copy"])
+        doc = await ctx.server.hub.commit(ctx, save)
+    except BaseException:
+        await staged.abandon()
+        raise
+    await asyncio.to_thread(staged.done)
+    return doc
+
+
+def _answer(doc: Document, removed: list[str]) -> Response:
+    """The document, and what was removed from the file (its active content), if anything."""
+    body = jsonable(document_view(doc))
+    if removed:
+        body["removed"] = removed
+        body["notice"] = (
+            "Đã gỡ khỏi tệp: "
+            + ", ".join(ACTIVE_LABELS[k] for k in removed)
+            + ". Bản được lưu và phân phát là bản đã gỡ."
+        )
+    return JSONResponse(body, status_code=201)
+
+
 async def upload_document(request: Request) -> Response:
     server = server_of(request)
     user = await current_user(request)
@@ -236,66 +356,17 @@ async def upload_document(request: Request) -> Response:
     up = await receive_upload(request, store, settings.upload_limit_bytes, settings.max_upload_mb)
     work: Path | None = None
     try:
-        if up.temp is None:
-            raise invalid("Thiếu tệp PDF (trường file)", file="required")
-        filename = clean_filename(up.filename)
-        title = " ".join(up.fields.get("title", "").split())
-        if not title:
-            title = filename.rsplit(".", 1)[0] if "." in filename else filename
-        if len(title) > 300:
-            raise invalid("Tên tài liệu dài quá 300 ký tự", title="too long")
-        item_id = _int_field(up.fields, "agenda_item_id")
-        if item_id is not None and not await AgendaItem.exists(id=item_id, meeting_id=meeting_id):
-            raise invalid("Mục chương trình không thuộc cuộc họp này", agenda_item_id="not in meeting")
-        replaces_id = _int_field(up.fields, "replaces")
+        form = await _read_form(up, meeting_id)
+        assert up.temp is not None
         checked = await check_upload(server, store, up.temp)
         work = checked["work"]
         remove_temp(up.temp)
         up.temp = None
-        staged = await asyncio.to_thread(store.stage, Path(checked["path"]), checked["sha256"])
-
-        async def save() -> Document:
-            replaces = None
-            if replaces_id is not None:
-                replaces = await Document.get_or_none(
-                    id=replaces_id, meeting_id=meeting_id, removed_at=None
-                )
-                if replaces is None:
-                    raise invalid("Không có tài liệu cần thay thế trong cuộc họp này", replaces="not found")
-                if replaces.superseded_at is not None:
-                    raise conflict("Tài liệu này đã được thay bằng một phiên bản mới hơn")
-            return await create_document(
-                ctx,
-                title=title,
-                filename=filename,
-                sha256=checked["sha256"],
-                size=checked["size"],
-                pages=checked["pages"],
-                text=checked["text"],
-                agenda_item_id=item_id,
-                replaces=replaces,
-            )
-
-        try:
-            copy = Path(checked["copy_path"])
-            await asyncio.to_thread(store.put_copy, checked["sha256"], copy, checked["copy"])
-            doc = await ctx.server.hub.commit(ctx, save)
-        except BaseException:
-            await staged.abandon()
-            raise
-        await asyncio.to_thread(staged.done)
+        doc = await _store_checked(ctx, store, form, checked)
     finally:
         remove_temp(up.temp)
         remove_temp(work)
-    body = jsonable(document_view(doc))
-    if checked["removed"]:
-        body["removed"] = checked["removed"]
-        body["notice"] = (
-            "Đã gỡ khỏi tệp: "
-            + ", ".join(ACTIVE_LABELS[k] for k in checked["removed"])
-            + ". Bản được lưu và phân phát là bản đã gỡ."
-        )
-    return JSONResponse(body, status_code=201)
+    return _answer(doc, checked["removed"])
 
 
 async def upload_limits(request: Request) -> Response:

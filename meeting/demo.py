@@ -20,6 +20,7 @@ from meeting.models import (
     UnitKind,
     User,
 )
+from meeting.users import NewUser, create_user
 
 # A feature's part of the demo (Feature.demo, e.g. documents): fn(identity, meeting, users).
 DemoStep = Callable[[Identity, Meeting, dict[str, User]], Awaitable[None]]
@@ -42,42 +43,76 @@ DISTRICTS = {
 }
 
 
+AGENDA = [
+    ("Báo cáo tình hình kinh tế - xã hội tháng", 45),
+    ("Tờ trình về kế hoạch đầu tư công năm tới", 60),
+    ("Ý kiến của các huyện, xã", 60),
+    ("Kết luận của Chủ tịch", 15),
+]
+
+
+class _People:
+    """The demo's accounts as they are made: by username, with their logins, and who sits as a
+    delegate."""
+
+    def __init__(self, identity: Identity) -> None:
+        self.identity = identity
+        self.users: dict[str, User] = {}
+        self.logins: list[tuple[str, str, str]] = []
+        self.delegates: list[User] = []
+
+    async def add(self, username: str, name: str, unit: Unit, who: str, **flags: bool) -> User:
+        new = NewUser(username, name, unit_id=unit.id, **flags)
+        user = await create_user(self.identity.passwords, new, PASSWORD)
+        self.users[username] = user
+        self.logins.append((username, PASSWORD, who))
+        return user
+
+    async def delegate(self, username: str, name: str, unit: Unit) -> None:
+        self.delegates.append(await self.add(username, name, unit, "đại biểu / delegate"))
+
+
 async def fill(identity: Identity, steps: Sequence[DemoStep]) -> list[tuple[str, str, str]]:
     """Fill an empty database; returns (username, password, who) logins."""
     if await User.exists():
         raise RuntimeError("the database is not empty: the demo fills an empty one only")
-    logins: list[tuple[str, str, str]] = []
-    users: dict[str, User] = {}
+    people = _People(identity)
+    province = await _province(people)
+    await _districts(people, province)
+    meeting = await _meeting(people)
+    await _seats(meeting, people)
+    await _agenda(meeting, people.users[CHAIR])
+    for step in steps:
+        await step(identity, meeting, people.users)
+    return people.logins
 
-    async def person(username: str, name: str, unit: Unit, who: str, **flags: bool) -> User:
-        user = await identity.create_user(username, name, PASSWORD, unit_id=unit.id, **flags)
-        users[username] = user
-        logins.append((username, PASSWORD, who))
-        return user
 
+async def _province(people: _People) -> Unit:
+    """The province, its office, and the people of the provincial hall."""
     province = await Unit.create(name="Tỉnh Hòa Bình Xanh", kind=UnitKind.PROVINCE)
     office = await Unit.create(
         name="Văn phòng UBND tỉnh", kind=UnitKind.DEPARTMENT, parent=province
     )
-    await person("admin", "Quản trị hệ thống", office, "quản trị / admin", admin=True)
-    chair = await person(CHAIR, "Nguyễn Văn An", province, "chủ trì / chair")
-    await person("thuky1", "Trần Thị Bình", office, "thư ký / secretary", organizer=True)
-    await person("thuky2", "Lê Thị Cúc", office, "thư ký / secretary", organizer=True)
-    await person(
+    await people.add("admin", "Quản trị hệ thống", office, "quản trị / admin", admin=True)
+    await people.add(CHAIR, "Nguyễn Văn An", province, "chủ trì / chair")
+    await people.add("thuky1", "Trần Thị Bình", office, "thư ký / secretary", organizer=True)
+    await people.add("thuky2", "Lê Thị Cúc", office, "thư ký / secretary", organizer=True)
+    await people.add(
         "diemcau-tinh", "Điểm cầu Hội trường tỉnh", province, "điểm cầu / point", point=True
     )
-    delegates = [
-        await person("daibieu1", "Phạm Văn Dũng", province, "đại biểu / delegate"),
-        await person("daibieu2", "Hoàng Thị Hoa", province, "đại biểu / delegate"),
-    ]
+    await people.delegate("daibieu1", "Phạm Văn Dũng", province)
+    await people.delegate("daibieu2", "Hoàng Thị Hoa", province)
+    return province
+
+
+async def _districts(people: _People, province: Unit) -> None:
+    """Each district with its chair (a delegate), each commune with its connection point."""
     for i, (district_name, communes) in enumerate(DISTRICTS.items(), start=1):
         district = await Unit.create(name=district_name, kind=UnitKind.DISTRICT, parent=province)
-        delegates.append(
-            await person(f"huyen{i}", f"Chủ tịch {district_name}", district, "đại biểu / delegate")
-        )
+        await people.delegate(f"huyen{i}", f"Chủ tịch {district_name}", district)
         for j, commune_name in enumerate(communes, start=1):
             commune = await Unit.create(name=commune_name, kind=UnitKind.COMMUNE, parent=district)
-            await person(
+            await people.add(
                 f"diemcau-{i}{j}",
                 f"Điểm cầu {commune_name}",
                 commune,
@@ -85,20 +120,28 @@ async def fill(identity: Identity, steps: Sequence[DemoStep]) -> list[tuple[str,
                 point=True,
             )
 
+
+async def _meeting(people: _People) -> Meeting:
+    """Tomorrow at 08:00 in the province, published."""
     tomorrow = datetime.now(zone()).date() + timedelta(days=1)
     starts = datetime.combine(tomorrow, time(8, 0), tzinfo=zone())
-    meeting = await Meeting.create(
+    return await Meeting.create(
         title="Họp UBND tỉnh thường kỳ tháng",
         description="Đánh giá tình hình kinh tế - xã hội; triển khai nhiệm vụ tháng tới.",
         location="Hội trường UBND tỉnh",
         starts_at=starts,
         ends_at=starts + timedelta(hours=3, minutes=30),
         status=MeetingStatus.SCHEDULED,
-        chair=chair,
-        created_by=users["thuky1"],
+        chair=people.users[CHAIR],
+        created_by=people.users["thuky1"],
     )
+
+
+async def _seats(meeting: Meeting, people: _People) -> None:
+    """The chair, the two secretaries (accepted), the delegates and every connection point."""
     now = datetime.now(zone())
-    await Participant.create(meeting=meeting, user=chair, role=Role.CHAIR, invited_at=now)
+    users = people.users
+    await Participant.create(meeting=meeting, user=users[CHAIR], role=Role.CHAIR, invited_at=now)
     for sec in ("thuky1", "thuky2"):
         await Participant.create(
             meeting=meeting,
@@ -108,28 +151,22 @@ async def fill(identity: Identity, steps: Sequence[DemoStep]) -> list[tuple[str,
             response=Response.ACCEPTED,
             responded_at=now,
         )
-    for d in delegates:
+    for d in people.delegates:
         await Participant.create(meeting=meeting, user=d, role=Role.DELEGATE, invited_at=now)
     for user in users.values():
         if user.is_point:
             await Participant.create(meeting=meeting, user=user, role=Role.POINT, invited_at=now)
-    agenda = [
-        ("Báo cáo tình hình kinh tế - xã hội tháng", 45),
-        ("Tờ trình về kế hoạch đầu tư công năm tới", 60),
-        ("Ý kiến của các huyện, xã", 60),
-        ("Kết luận của Chủ tịch", 15),
-    ]
-    for pos, (title, minutes) in enumerate(agenda, start=1):
+
+
+async def _agenda(meeting: Meeting, chair: User) -> None:
+    for pos, (title, minutes) in enumerate(AGENDA, start=1):
         await AgendaItem.create(
             meeting=meeting,
             position=pos,
             title=title,
             duration_min=minutes,
-            presenter=chair if pos == 4 else None,
+            presenter=chair if pos == len(AGENDA) else None,
         )
-    for step in steps:
-        await step(identity, meeting, users)
-    return logins
 
 
 async def seed_if_empty(identity: Identity, steps: Sequence[DemoStep]) -> bool:

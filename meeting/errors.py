@@ -32,6 +32,14 @@ class ActionError(Exception):
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "details": self.details}
 
+    def ack(self) -> dict[str, Any]:
+        """The Socket.IO ack of a refused request."""
+        return {"ok": False, "error": self.to_dict()}
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body of a refused HTTP request."""
+        return {"error": self.to_dict()}
+
 
 def invalid(message: str, **fields: str) -> ActionError:
     """`details` names the offending fields: {"field": "what is wrong"}."""
@@ -48,3 +56,8 @@ def not_found(message: str = "Không tìm thấy") -> ActionError:
 
 def conflict(message: str) -> ActionError:
     return ActionError("conflict", message)
+
+
+def internal() -> ActionError:
+    """What a client is told of an unexpected failure (the details go to the log only)."""
+    return ActionError("internal", "Lỗi máy chủ")

@@ -4,10 +4,10 @@ the one shape."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -25,11 +25,11 @@ from meeting.identity import COOKIE_NAME, DEVICE_COOKIE, new_password, user_view
 from meeting.jsonable import jsonable
 from meeting.models import Audit, Unit, User
 from meeting.unit_lookup import UnitLookup
+from meeting.users import NewUser, form_problem, hash_passwords, store_users
 
 if TYPE_CHECKING:
     from meeting.server import Server
 
-USERNAME_RE = re.compile(r"^[a-zA-Z0-9_.\-@]{2,100}$")
 IMPORT_HEADER = ["username", "full_name", "unit_id", "title", "point", "organizer"]
 TRUE_WORDS = {"1", "true", "yes", "x", "có", "co"}
 FALSE_WORDS = {"", "0", "false", "no", "không", "khong"}
@@ -66,11 +66,10 @@ def client_address(request: Request) -> str:
 
 
 def error_response(exc: ActionError) -> JSONResponse:
-    body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details}}
     headers = {}
     if exc.code == "rate_limited" and "retry_after_s" in exc.details:
         headers["Retry-After"] = str(exc.details["retry_after_s"])
-    return JSONResponse(body, status_code=exc.status, headers=headers)
+    return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
 
 async def action_error_handler(request: Request, exc: Exception) -> Response:
@@ -167,11 +166,26 @@ def _flag(value: str) -> bool | None:
 
 async def api_users_import(request: Request) -> Response:
     """CSV import (/api §2). Rows are numbered as a spreadsheet shows them (header = 1).
-    A refused row stores nothing; the others are created."""
+    A refused row stores nothing; the others are created, by the rules of meeting/users.py,
+    each with an initial password to change at the first login."""
     server = server_of(request)
     admin = await current_user(request)
     if not admin.is_admin:
         raise ActionError("forbidden", "Chỉ quản trị viên được nhập người dùng")
+    rows = await _import_rows(request)
+    accepted, refused = await _sort_rows(rows)
+    people = [(person, new_password()) for person in accepted]
+    hashed = await hash_passwords(server.identity.passwords, people)
+    async with in_transaction():
+        users = await store_users(hashed)
+        detail = {"created": len(users), "refused": len(refused)}
+        await Audit.create(actor=admin, action="user:import", at=server.clock.now(), detail=detail)
+    created = [{"username": new.username, "initial_password": pw} for new, pw in people]
+    return JSONResponse({"created": created, "refused": refused})
+
+
+async def _import_rows(request: Request) -> Iterator[tuple[int, list[str]]]:
+    """The uploaded CSV's rows after its header, numbered as a spreadsheet shows them."""
     form = await request.form(max_files=1)
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
@@ -191,71 +205,44 @@ async def api_users_import(request: Request) -> Response:
             "Dòng tiêu đề phải là: " + ",".join(IMPORT_HEADER),
             {"file": "bad header"},
         )
+    return enumerate(reader, start=2)
+
+
+async def _sort_rows(
+    rows: Iterable[tuple[int, list[str]]],
+) -> tuple[list[NewUser], list[dict[str, Any]]]:
+    """(people to create, refused rows as {"row", "reason"}); blank rows are skipped."""
     find_unit = UnitLookup(await Unit.all().values_list("id", "name", "code"))
-    existing = set(await User.all().values_list("username", flat=True))
-    accepted: list[tuple[int, dict[str, Any]]] = []
+    taken = set(await User.all().values_list("username", flat=True))
+    accepted: list[NewUser] = []
     refused: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for line_no, row in enumerate(reader, start=2):
+    for line_no, row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        reason = None
-        if len(row) != len(IMPORT_HEADER):
-            reason = f"cần {len(IMPORT_HEADER)} cột, có {len(row)}"
-        else:
-            username, full_name, unit, title, point, organizer = (c.strip() for c in row)
-            p_flag, o_flag = _flag(point), _flag(organizer)
-            if not USERNAME_RE.match(username):
-                reason = "tên đăng nhập không hợp lệ (2–100 ký tự: chữ, số, . _ - @)"
-            elif username in existing or username in seen:
-                reason = f"tên đăng nhập {username} đã có"
-            elif not full_name:
-                reason = "thiếu họ tên"
-            elif unit and isinstance(unit_id := find_unit(unit), str):
-                reason = unit_id
-            elif p_flag is None or o_flag is None:
-                reason = "cột point/organizer phải là 0 hoặc 1"
-        if reason:
-            refused.append({"row": line_no, "reason": reason})
+        person = _import_row(row, find_unit, taken)
+        if isinstance(person, str):
+            refused.append({"row": line_no, "reason": person})
             continue
-        seen.add(username)
-        accepted.append(
-            (
-                line_no,
-                {
-                    "username": username,
-                    "full_name": full_name,
-                    "unit_id": find_unit(unit) if unit else None,
-                    "title": title,
-                    "point": bool(p_flag),
-                    "organizer": bool(o_flag),
-                },
-            )
-        )
-    # Hash off the event loop: argon2 is deliberately slow and a province has hundreds of rows.
-    passwords = [new_password() for _ in accepted]
-    hashes = await asyncio.gather(*(server.identity.passwords.hash(pw) for pw in passwords))
-    created = []
-    async with in_transaction():
-        for (_, row), pw, h in zip(accepted, passwords, hashes, strict=True):
-            await User.create(
-                username=row["username"],
-                full_name=row["full_name"],
-                unit_id=row["unit_id"],
-                title=row["title"],
-                is_point=row["point"],
-                is_organizer=row["organizer"],
-                password_hash=h,
-                must_change_password=True,
-            )
-            created.append({"username": row["username"], "initial_password": pw})
-        await Audit.create(
-            actor=admin,
-            action="user:import",
-            at=server.clock.now(),
-            detail={"created": len(created), "refused": len(refused)},
-        )
-    return JSONResponse({"created": created, "refused": refused})
+        taken.add(person.username)  # a username twice in the file: the second is refused
+        accepted.append(person)
+    return accepted, refused
+
+
+def _import_row(row: list[str], find_unit: UnitLookup, taken: set[str]) -> NewUser | str:
+    """One CSV row as the person to create, or why it is refused."""
+    if len(row) != len(IMPORT_HEADER):
+        return f"cần {len(IMPORT_HEADER)} cột, có {len(row)}"
+    username, full_name, unit, title, point, organizer = (c.strip() for c in row)
+    person = NewUser(username, full_name, title=title, must_change_password=True)
+    if problem := form_problem(person, taken):
+        return problem.message[0].lower() + problem.message[1:]
+    unit_id = find_unit(unit) if unit else None
+    if isinstance(unit_id, str):
+        return unit_id
+    p_flag, o_flag = _flag(point), _flag(organizer)
+    if p_flag is None or o_flag is None:
+        return "cột point/organizer phải là 0 hoặc 1"
+    return replace(person, unit_id=unit_id, point=p_flag, organizer=o_flag)
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

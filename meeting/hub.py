@@ -26,9 +26,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from tortoise.expressions import F
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from meeting.errors import ActionError, not_found
+from meeting.errors import ActionError, internal, not_found
 from meeting.jsonable import jsonable
 from meeting.models import (
     STAFF,
@@ -40,6 +41,7 @@ from meeting.models import (
     Role,
     User,
 )
+from meeting.notify import store_notifications
 from meeting.signals import Signal
 
 if TYPE_CHECKING:
@@ -53,6 +55,12 @@ class Payload(BaseModel):
     """Base of every action payload: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class MeetingId(Payload):
+    """The payload of an action that names only its meeting."""
+
+    meeting_id: int
 
 
 class Flag(StrEnum):
@@ -72,6 +80,19 @@ Handler = Callable[["Context", Any], Awaitable[Any]]
 async def meeting_id_field(p: Any) -> int | None:
     """The default: the payload names its meeting as `meeting_id`."""
     return getattr(p, "meeting_id", None)
+
+
+def meeting_of(model: type[Model], field: str) -> MeetingOf:
+    """For `@action(meeting=...)`: the action names a row of `model` by the payload's `field`
+    (e.g. `document_id`) and is about that row's meeting. An unknown row gives None, which the
+    hub answers not_found."""
+
+    async def find(p: Any) -> int | None:
+        row = model.filter(id=getattr(p, field)).first()
+        return await row.values_list("meeting_id", flat=True)
+
+    find.__name__ = f"{model.__name__.lower()}_meeting"
+    return find
 
 
 @dataclass(frozen=True)
@@ -206,13 +227,10 @@ class Context:
     async def notify(
         self, user_ids: Iterable[int], kind: str, text: str, *, meeting: Meeting | None
     ) -> None:
-        """The one way to tell users something: store a notification for each now; push (and
-        e-mail) it after the commit."""
-        for uid in dict.fromkeys(user_ids):
-            n = await Notification.create(
-                user_id=uid, kind=kind, meeting=meeting, text=text, created_at=self.now
-            )
-            self.notifications.append(n)
+        """Tell users something from an action: store a notification for each now (inside the
+        action's transaction); push (and e-mail) it after the commit."""
+        stored = await store_notifications(user_ids, kind, text, meeting=meeting, at=self.now)
+        self.notifications.extend(stored)
 
     def signal(self, signal: Signal) -> None:
         self.signals.append(signal)
@@ -327,13 +345,10 @@ class Hub:
             result = await self._run(user, sid, event, data)
             return {"ok": True, "data": jsonable(result)}
         except ActionError as exc:
-            return {"ok": False, "error": exc.to_dict()}
+            return exc.ack()
         except Exception:
             log.exception("action %s failed", event)
-            return {
-                "ok": False,
-                "error": {"code": "internal", "message": "Lỗi máy chủ", "details": {}},
-            }
+            return internal().ack()
 
     async def _run(self, user: User, sid: str | None, event: str, data: Any) -> Any:
         act = self.server.composition.actions.get(event) if isinstance(event, str) else None
@@ -465,8 +480,7 @@ class Hub:
             data = push.data if push.sealed else jsonable(push.data)
             for room in push.rooms:
                 await self.server.emit(push.event, data, room)
-        for n in ctx.notifications:
-            await self.server.notifier.deliver(n)
+        await self.server.notifier.deliver(ctx.notifications)
         for signal in ctx.signals:
             await self.fire(signal)
         for fn in ctx.after:

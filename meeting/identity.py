@@ -254,33 +254,6 @@ class Identity:
             query = query.exclude(hash=keep_hash)
         await query.update(revoked_at=self.clock.now())
 
-    async def create_user(
-        self,
-        username: str,
-        full_name: str,
-        password: str,
-        *,
-        unit_id: int | None = None,
-        title: str = "",
-        email: str = "",
-        admin: bool = False,
-        organizer: bool = False,
-        point: bool = False,
-        must_change_password: bool = False,
-    ) -> User:
-        return await User.create(
-            username=username,
-            full_name=full_name,
-            password_hash=await self.passwords.hash(password),
-            unit_id=unit_id,
-            title=title,
-            email=email,
-            is_admin=admin,
-            is_organizer=organizer,
-            is_point=point,
-            must_change_password=must_change_password,
-        )
-
 
 def user_view(user: User) -> dict:
     return {

@@ -5,8 +5,9 @@ features add (the agenda package adds the .ics invitation)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -14,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 
 from meeting.jsonable import jsonable
-from meeting.models import Notification, User
+from meeting.models import Meeting, Notification, User
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -43,15 +44,31 @@ def notification_view(n: Notification) -> dict:
     }
 
 
+async def store_notifications(
+    user_ids: Iterable[int], kind: str, text: str, *, meeting: Meeting | None, at: datetime
+) -> list[Notification]:
+    """The one way to store notifications: one row per user (each named once). Deliver them with
+    Notifier.deliver once they are committed."""
+    return [
+        await Notification.create(
+            user_id=uid, kind=kind, meeting=meeting, text=text, created_at=at
+        )
+        for uid in dict.fromkeys(user_ids)
+    ]
+
+
 class Notifier:
     def __init__(self, server: Server) -> None:
         self.server = server
 
-    async def deliver(self, n: Notification) -> None:
-        view = jsonable(notification_view(n))
-        await self.server.emit("notification", view, f"u:{n.user_id}")
-        if self.server.settings.smtp_url:
-            self.server.spawn(self._mail(n), name=f"mail-{n.id}")
+    async def deliver(self, notifications: Iterable[Notification]) -> None:
+        """The one way to deliver stored (and committed) notifications: push each to its user's
+        sockets, and e-mail it when SMTP_URL is set."""
+        for n in notifications:
+            view = jsonable(notification_view(n))
+            await self.server.emit("notification", view, f"u:{n.user_id}")
+            if self.server.settings.smtp_url:
+                self.server.spawn(self._mail(n), name=f"mail-{n.id}")
 
     async def _mail(self, n: Notification) -> None:
         user = await User.get(id=n.user_id)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from socketio.exceptions import ConnectionRefusedError
 
+from meeting.errors import ActionError
 from meeting.hub import user_room
 from meeting.identity import COOKIE_NAME, token_hash
 from meeting.signals import SocketDisconnected
@@ -85,14 +86,10 @@ def install(server: Server) -> None:
     async def any_event(event: str, sid: str, *args: Any) -> dict[str, Any]:
         bucket = buckets.get(sid)
         if bucket is not None and not bucket.take():
-            return _error("rate_limited", "Quá nhiều yêu cầu, hãy chậm lại")
+            return ActionError("rate_limited", "Quá nhiều yêu cầu, hãy chậm lại").ack()
         session = await sio.get_session(sid)
         user = await server.identity.user_for_hash(session.get("token_hash", ""))
         if user is None:
-            return _error("unauthenticated", "Phiên đăng nhập đã hết hạn")
+            return ActionError("unauthenticated", "Phiên đăng nhập đã hết hạn").ack()
         data = args[0] if len(args) == 1 else None
         return await server.hub.dispatch(user, sid, event, data)
-
-
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"ok": False, "error": {"code": code, "message": message, "details": {}}}

@@ -25,6 +25,7 @@ from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.models import User
 from meeting.server import Server
+from meeting.users import NewUser, create_user
 
 _ids = itertools.count(1)
 RUN_TAG = f"{os.getpid()}"
@@ -86,12 +87,13 @@ class Live:
     async def person(
         self, label: str = "u", *, password: str = "matkhau123", **flags: Any
     ) -> Person:
-        """A new user with a unique username; flags as Identity.create_user takes them
+        """A new user with a unique username; flags as meeting.users.NewUser takes them
         (admin, organizer, point, unit_id, full_name, email...)."""
         full_name = flags.pop("full_name", f"Người {label} {next(_ids)}")
         username = f"{label}{next(_ids)}_{RUN_TAG}"
         with self.db():
-            user = await self.server.identity.create_user(username, full_name, password, **flags)
+            new = NewUser(username, full_name, **flags)
+            user = await create_user(self.server.identity.passwords, new, password)
             token = await self.server.identity.issue_token(user)
         return Person(user, token)
 

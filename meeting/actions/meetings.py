@@ -16,12 +16,12 @@ from meeting.hub import (
     Context,
     Flag,
     MeetingContext,
+    MeetingId,
     Payload,
     action,
     meeting_room,
     staff_room,
 )
-from meeting.jsonable import iso
 from meeting.models import (
     EVERY_ROLE,
     AgendaItem,
@@ -36,6 +36,7 @@ from meeting.models import (
 )
 from meeting.signals import MeetingChanged, MeetingEnded, MeetingJoined, MeetingLeft, MeetingStarted
 from meeting.views import agenda_items, meeting_view, push_meeting, push_participants
+from meeting.when import when_where
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 LIVE = (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS)
@@ -58,10 +59,6 @@ class MeetingUpdate(Payload):
     location: str | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=20000)
     chair_id: int | None = None
-
-
-class MeetingId(Payload):
-    meeting_id: int
 
 
 class MeetingCancel(Payload):
@@ -90,12 +87,6 @@ async def _check_chair(chair_id: int) -> User:
     if chair is None:
         raise invalid("Không có người chủ trì này", chair_id="unknown user")
     return chair
-
-
-def when_where(m: Meeting) -> str:
-    start = iso(m.starts_at) or ""
-    text = f"{start[11:16]} ngày {start[8:10]}/{start[5:7]}/{start[0:4]}"
-    return f"{text}, tại {m.location}" if m.location else text
 
 
 async def notify_participants(

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from meeting.actions.meetings import LIVE, when_where
+from meeting.actions.meetings import LIVE
 from meeting.errors import conflict, invalid, not_found
 from meeting.hub import STAFF, MeetingContext, Payload, action
 from meeting.identity import unit_and_descendants
@@ -14,6 +14,7 @@ from meeting.models import EVERY_ROLE, MeetingStatus, Participant, Response, Rol
 from meeting.seats import meeting_halls
 from meeting.signals import SeatsChanged
 from meeting.views import participants_payload, push_participants
+from meeting.when import when_where
 
 
 class ParticipantAdd(Payload):

@@ -9,11 +9,21 @@ from pydantic import Field, StringConstraints
 from meeting.errors import conflict, invalid, not_found
 from meeting.hub import Context, Flag, Payload, action
 from meeting.identity import new_password, user_view
-from meeting.models import Audit, Unit, User
+from meeting.models import Audit, User
+from meeting.users import (
+    NAME_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_PATTERN,
+    NewUser,
+    check_unit,
+    create_user,
+)
 
-Username = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9_.\-@]{2,100}$")]
-Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+# The payload's types say the rules of meeting/users.py, so a client learns every bad field at once.
+Username = Annotated[str, StringConstraints(pattern=USERNAME_PATTERN)]
+Password = Annotated[str, StringConstraints(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)]
 
 
 class Empty(Payload):
@@ -59,11 +69,6 @@ class PasswordChange(Payload):
     new_password: Password
 
 
-async def _check_unit(unit_id: int | None) -> None:
-    if unit_id is not None and not await Unit.exists(id=unit_id):
-        raise invalid("Không có đơn vị này", unit_id="unknown unit")
-
-
 async def _audit(ctx: Context, what: str, target: User, **detail: object) -> None:
     await Audit.create(
         actor=ctx.user, action=what, target=f"user:{target.id}", at=ctx.now, detail=detail
@@ -77,22 +82,8 @@ async def me(ctx: Context, p: Empty) -> dict:
 
 @action("user:create", payload=UserCreate, roles={Flag.ADMIN}, meeting=False)
 async def create(ctx: Context, p: UserCreate) -> dict:
-    await _check_unit(p.unit_id)
-    if await User.exists(username=p.username):
-        raise conflict(f"Tên đăng nhập {p.username} đã có")
-    # argon2 is slow on purpose: keep it off the event loop.
-    password_hash = await ctx.server.identity.passwords.hash(p.password)
-    user = await User.create(
-        username=p.username,
-        full_name=p.full_name,
-        password_hash=password_hash,
-        unit_id=p.unit_id,
-        title=p.title,
-        email=p.email,
-        is_admin=p.admin,
-        is_organizer=p.organizer,
-        is_point=p.point,
-    )
+    new = NewUser(**p.model_dump(exclude={"password"}))
+    user = await create_user(ctx.server.identity.passwords, new, p.password)
     await _audit(ctx, "user:create", user)
     return user_view(user)
 
@@ -122,7 +113,7 @@ async def update(ctx: Context, p: UserUpdate) -> dict:
         raise not_found("Không có người dùng này")
     fields = p.model_dump(exclude_unset=True, exclude={"user_id"})
     if "unit_id" in fields:
-        await _check_unit(p.unit_id)
+        await check_unit(p.unit_id)
     if user.id == ctx.user.id and (fields.get("active") is False or fields.get("admin") is False):
         raise conflict("Không thể tự khoá hoặc tự bỏ quyền quản trị của mình")
     renames = {

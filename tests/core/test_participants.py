@@ -320,7 +320,7 @@ async def test_delegating_makes_the_deputy_a_participant_with_the_same_role(clie
     m = await meeting_with(clients, delegates=1, points=1)
     mid, sc = m["meeting_id"], m["secretary_client"]
     d, pt = m["delegates"][0], m["points"][0]
-    deputy = await clients.person("capphó")
+    deputy = await clients.person("cappho")
     deputy_c = await clients.client(deputy)
     await deputy_c.error("meeting:get", {"meeting_id": mid}, "not_found")
     dc = await clients.client(d)
