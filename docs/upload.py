@@ -41,10 +41,11 @@ from docs.store import (
     remove_temp,
     store_for,
 )
+from meeting.agenda_ref import is_agenda_item
 from meeting.errors import ActionError, conflict, invalid
 from meeting.http import current_user, server_of
 from meeting.jsonable import jsonable
-from meeting.models import STAFF, AgendaItem, MeetingStatus
+from meeting.models import STAFF, MeetingStatus
 
 MAX_FIELD = 64 * 1024  # bytes of a non-file field
 FORM_OVERHEAD = 256 * 1024  # multipart headers and small fields on top of the file itself
@@ -245,7 +246,7 @@ async def upload_document(request: Request) -> Response:
         if len(title) > 300:
             raise invalid("Tên tài liệu dài quá 300 ký tự", title="too long")
         item_id = _int_field(up.fields, "agenda_item_id")
-        if item_id is not None and not await AgendaItem.exists(id=item_id, meeting_id=meeting_id):
+        if item_id is not None and not await is_agenda_item(server, meeting_id, item_id):
             raise invalid("Mục chương trình không thuộc cuộc họp này", agenda_item_id="not in meeting")
         replaces_id = _int_field(up.fields, "replaces")
         checked = await check_upload(server, store, up.temp)

@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 from meeting.identity import Identity
 from meeting.jsonable import zone
 from meeting.models import (
-    AgendaItem,
     Meeting,
     MeetingStatus,
     Participant,
@@ -21,7 +20,8 @@ from meeting.models import (
     User,
 )
 
-# A feature's part of the demo (Feature.demo, e.g. documents): fn(identity, meeting, users).
+# A feature's part of the demo (Feature.demo, e.g. the agenda, then the documents under its
+# items): fn(identity, meeting, users), in the order of the server's features.
 DemoStep = Callable[[Identity, Meeting, dict[str, User]], Awaitable[None]]
 
 log = logging.getLogger("hop.demo")
@@ -113,20 +113,6 @@ async def fill(identity: Identity, steps: Sequence[DemoStep]) -> list[tuple[str,
     for user in users.values():
         if user.is_point:
             await Participant.create(meeting=meeting, user=user, role=Role.POINT, invited_at=now)
-    agenda = [
-        ("Báo cáo tình hình kinh tế - xã hội tháng", 45),
-        ("Tờ trình về kế hoạch đầu tư công năm tới", 60),
-        ("Ý kiến của các huyện, xã", 60),
-        ("Kết luận của Chủ tịch", 15),
-    ]
-    for pos, (title, minutes) in enumerate(agenda, start=1):
-        await AgendaItem.create(
-            meeting=meeting,
-            position=pos,
-            title=title,
-            duration_min=minutes,
-            presenter=chair if pos == 4 else None,
-        )
     for step in steps:
         await step(identity, meeting, users)
     return logins
