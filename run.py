@@ -22,13 +22,8 @@ from meeting.feature import Feature
 from meeting.server import Server
 from rtc.feature import RTC
 
-# Every Tortoise app (label -> the modules with its models; the first one's package holds its
-# `migrations`). The agenda's and the conclusions' tables are in the core's migrations, so their
-# models join the core app.
-APPS: dict[str, list[str]] = {
-    "core": [*CORE_APPS["core"], "agenda.models", "docs.conclusions.models"],
-    "docs": ["docs.models"],
-}
+# Every Tortoise app (label -> package with `models` and `migrations`).
+APPS: dict[str, list[str]] = {"core": [*CORE_APPS["core"]], "docs": ["docs.models"]}
 # The features the server is built with (the core is always there), in the order their routes
 # and snapshot parts are listed.
 FEATURES: list[Feature] = [AGENDA, DOCUMENTS, CONCLUSIONS, RTC]

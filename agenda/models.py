@@ -1,7 +1,7 @@
-"""The agenda's table. It stays in the Tortoise app "core" (run.py APPS lists this module under
-"core"), whose migrations already hold `agenda_item`, so moving it here wrote no migration.
-Other records point at it as "core.AgendaItem" (floor requests, opinions, votes, documents,
-conclusions)."""
+"""The agenda's table. It stays in the Tortoise app "core" (meeting/db.py CORE_APPS lists this
+module under "core"), whose migrations already hold `agenda_item`: moving it here wrote no
+migration. Other records point at it as "core.AgendaItem" (floor requests, opinions, votes,
+documents, conclusions)."""
 
 from __future__ import annotations
 

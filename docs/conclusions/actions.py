@@ -57,7 +57,7 @@ def conclusion_view(c: Conclusion, *, draft: bool = True) -> dict[str, Any]:
     if draft:  # who edited the draft, and when, is staff business too
         view.update(
             updated_by=c.updated_by_id, updated_at=c.updated_at, published_text=c.published_text
-        )  # type: ignore[attr-defined]
+        )
     return view
 
 

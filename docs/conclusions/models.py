@@ -1,5 +1,5 @@
-"""The conclusions' table. It stays in the Tortoise app "core" (run.py APPS lists this module
-under "core"): the core app's migrations already hold `conclusion` (0001, 0002), so moving it
+"""The conclusions' table. It stays in the Tortoise app "core" (meeting/db.py CORE_APPS lists
+this module under "core"), whose migrations already hold `conclusion` (0001, 0002): moving it
 here wrote no migration."""
 
 from __future__ import annotations
