@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from agenda.feature import AGENDA
-from docs.feature_conclusions import CONCLUSIONS
+from docs.conclusions.feature import CONCLUSIONS
 from docs.feature_documents import DOCUMENTS
 from meeting.clock import Clock
 from meeting.config import Settings

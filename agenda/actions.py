@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from agenda.models import AgendaItem, ItemStatus
+from agenda.views import push_agenda
 from meeting.errors import conflict, invalid
-from meeting.hub import STAFF, Context, MeetingContext, Payload, action, snapshot_part
-from meeting.models import AgendaItem, ItemStatus, Meeting, MeetingStatus, Role, User
+from meeting.hub import STAFF, MeetingContext, Payload, action
+from meeting.models import Meeting, MeetingStatus, Role, User
 from meeting.signals import Signal
-from meeting.views import agenda_items
 
 ItemTitle = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
@@ -51,17 +52,6 @@ class AgendaReorder(Payload):
 async def item_meeting(p: Any) -> int | None:
     """Actions that name an item are about the item's meeting."""
     return await AgendaItem.filter(id=p.item_id).first().values_list("meeting_id", flat=True)
-
-
-async def push_agenda(ctx: MeetingContext) -> list[dict[str, Any]]:
-    items = await agenda_items(ctx.meeting)
-    ctx.push("agenda:updated", {"items": items})
-    return items
-
-
-@snapshot_part("agenda")
-async def _snapshot_agenda(ctx: Context, meeting: Meeting) -> list[dict[str, Any]]:
-    return await agenda_items(meeting)
 
 
 def _editable(m: Meeting) -> None:
@@ -153,3 +143,29 @@ async def activate(ctx: MeetingContext, p: ItemId) -> dict:
     await AgendaItem.filter(id=p.item_id).update(status=ItemStatus.ACTIVE)
     ctx.signal(AgendaActivated(meeting_id=ctx.meeting.id, item_id=p.item_id))
     return {"items": await push_agenda(ctx)}
+
+
+# What the core asks of the agenda (extensions the AGENDA feature offers).
+
+
+async def close_active_item(ctx: MeetingContext) -> None:
+    """meeting:end closes the item under discussion, pushed with the end (WhenMeetingEnds)."""
+    closed = await AgendaItem.filter(meeting=ctx.meeting, status=ItemStatus.ACTIVE).update(
+        status=ItemStatus.DONE
+    )
+    if closed:
+        await push_agenda(ctx)
+
+
+async def item_of_meeting(meeting_id: int, item_id: int) -> bool:
+    """A floor request, an opinion, a vote, a document or a conclusion may name an item: only
+    one of its own meeting."""
+    return await AgendaItem.exists(id=item_id, meeting_id=meeting_id)
+
+
+async def item_under_discussion(meeting_id: int) -> int | None:
+    return await (
+        AgendaItem.filter(meeting_id=meeting_id, status=ItemStatus.ACTIVE)
+        .first()
+        .values_list("id", flat=True)
+    )

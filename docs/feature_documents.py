@@ -46,11 +46,11 @@ async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, 
     """The demo meeting's documents: two short Vietnamese PDFs under the first two agenda items."""
     import asyncio
 
+    from agenda.models import AgendaItem  # the agenda's demo step ran first
     from docs.models import Document
     from docs.pdfcheck import inspect_pdf
     from docs.sample import DEMO_DOCUMENTS, sample_pdf
     from docs.store import slug_filename, store_for
-    from meeting.models import AgendaItem
 
     store = store_for(identity.settings)
     for position, title, pages in DEMO_DOCUMENTS:

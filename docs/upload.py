@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
@@ -42,11 +42,15 @@ from docs.store import (
     remove_temp,
     store_for,
 )
+from meeting.agenda_ref import is_agenda_item
 from meeting.errors import ActionError, conflict, invalid
 from meeting.http import current_user, server_of
 from meeting.hub import MeetingContext
 from meeting.jsonable import jsonable
-from meeting.models import STAFF, AgendaItem, MeetingStatus
+from meeting.models import STAFF, MeetingStatus
+
+if TYPE_CHECKING:
+    from meeting.server import Server
 
 MAX_FIELD = 64 * 1024  # bytes of a non-file field
 FORM_OVERHEAD = 256 * 1024  # multipart headers and small fields on top of the file itself
@@ -273,7 +277,7 @@ class _Form:
     replaces_id: int | None
 
 
-async def _read_form(up: Upload, meeting_id: int) -> _Form:
+async def _read_form(server: Server, up: Upload, meeting_id: int) -> _Form:
     if up.temp is None:
         raise invalid("Thiếu tệp PDF (trường file)", file="required")
     filename = clean_filename(up.filename)
@@ -283,7 +287,7 @@ async def _read_form(up: Upload, meeting_id: int) -> _Form:
     if len(title) > 300:
         raise invalid("Tên tài liệu dài quá 300 ký tự", title="too long")
     item_id = _int_field(up.fields, "agenda_item_id")
-    if item_id is not None and not await AgendaItem.exists(id=item_id, meeting_id=meeting_id):
+    if item_id is not None and not await is_agenda_item(server, meeting_id, item_id):
         raise invalid("Mục chương trình không thuộc cuộc họp này", agenda_item_id="not in meeting")
     return _Form(filename, title, item_id, _int_field(up.fields, "replaces"))
 
@@ -356,7 +360,7 @@ async def upload_document(request: Request) -> Response:
     up = await receive_upload(request, store, settings.upload_limit_bytes, settings.max_upload_mb)
     work: Path | None = None
     try:
-        form = await _read_form(up, meeting_id)
+        form = await _read_form(server, up, meeting_id)
         assert up.temp is not None
         checked = await check_upload(server, store, up.temp)
         work = checked["work"]

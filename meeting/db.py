@@ -21,11 +21,18 @@ from tortoise.migrations.api import migrate
 # Tortoise app label -> the modules holding its models (the first one's package holds the app's
 # `migrations`).
 Apps = Mapping[str, Sequence[str]]
-CORE_APPS: dict[str, list[str]] = {"core": ["meeting.models"]}
+# The core app's migrations also hold the agenda's and the conclusions' tables, and the core's
+# records point at "core.AgendaItem": their models join the core app wherever a server opens the
+# database (named, not imported: the core never imports a feature's code).
+CORE_APPS: dict[str, list[str]] = {
+    "core": ["meeting.models", "agenda.models", "docs.conclusions.models"]
+}
 
 
 def migrations_package(models: Sequence[str]) -> str:
     return models[0].rsplit(".", 1)[0] + ".migrations"
+
+
 MIGRATION_LOCK_KEY = 0x686F70  # "hop": any constant shared by all processes
 
 

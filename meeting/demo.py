@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 from meeting.identity import Identity
 from meeting.jsonable import zone
 from meeting.models import (
-    AgendaItem,
     Meeting,
     MeetingStatus,
     Participant,
@@ -22,7 +21,8 @@ from meeting.models import (
 )
 from meeting.users import NewUser, create_user
 
-# A feature's part of the demo (Feature.demo, e.g. documents): fn(identity, meeting, users).
+# A feature's part of the demo (Feature.demo, e.g. the agenda, then the documents under its
+# items): fn(identity, meeting, users), in the order of the server's features.
 DemoStep = Callable[[Identity, Meeting, dict[str, User]], Awaitable[None]]
 
 log = logging.getLogger("hop.demo")
@@ -41,14 +41,6 @@ DISTRICTS = {
     "Huyện Đông Sơn": ["Xã Đông Hòa", "Xã Đông Tiến", "Xã Đông Thanh"],
     "Huyện Tây Sơn": ["Xã Tây Bình", "Xã Tây Giang", "Thị trấn Phú Phong"],
 }
-
-
-AGENDA = [
-    ("Báo cáo tình hình kinh tế - xã hội tháng", 45),
-    ("Tờ trình về kế hoạch đầu tư công năm tới", 60),
-    ("Ý kiến của các huyện, xã", 60),
-    ("Kết luận của Chủ tịch", 15),
-]
 
 
 class _People:
@@ -81,7 +73,6 @@ async def fill(identity: Identity, steps: Sequence[DemoStep]) -> list[tuple[str,
     await _districts(people, province)
     meeting = await _meeting(people)
     await _seats(meeting, people)
-    await _agenda(meeting, people.users[CHAIR])
     for step in steps:
         await step(identity, meeting, people.users)
     return people.logins
@@ -156,17 +147,6 @@ async def _seats(meeting: Meeting, people: _People) -> None:
     for user in users.values():
         if user.is_point:
             await Participant.create(meeting=meeting, user=user, role=Role.POINT, invited_at=now)
-
-
-async def _agenda(meeting: Meeting, chair: User) -> None:
-    for pos, (title, minutes) in enumerate(AGENDA, start=1):
-        await AgendaItem.create(
-            meeting=meeting,
-            position=pos,
-            title=title,
-            duration_min=minutes,
-            presenter=chair if pos == len(AGENDA) else None,
-        )
 
 
 async def seed_if_empty(identity: Identity, steps: Sequence[DemoStep]) -> bool:

@@ -1,6 +1,9 @@
 """The core's data (design/DESIGN.md §3). Feature packages keep their own models in their own app.
 
-Tortoise app label: "core" — other apps point here as "core.Meeting", "core.User", ...
+Tortoise app label: "core" — other apps point here as "core.Meeting", "core.User", ... The app
+also holds the tables of the agenda (agenda/models.py) and of the conclusions
+(docs/conclusions/models.py), whose migrations are the core's; the core names an agenda item
+only as "core.AgendaItem" (meeting/agenda_ref.py says how it asks about one).
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ class Response(StrEnum):
     DELEGATED = "delegated"
 
 
+# An agenda item's status (agenda/models.py): kept here because the core app's first migration
+# imports it from this module.
 class ItemStatus(StrEnum):
     PENDING = "pending"
     ACTIVE = "active"
@@ -185,25 +190,6 @@ class Participant(Model):
         unique_together = (("meeting", "user"),)
 
 
-class AgendaItem(Model):
-    id = fields.IntField(primary_key=True)
-    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
-        "core.Meeting", related_name="agenda_items", on_delete=fields.CASCADE
-    )
-    meeting_id: int
-    position = fields.IntField()
-    title = fields.CharField(max_length=500)
-    presenter: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "core.User", null=True, related_name="presented_items", on_delete=fields.SET_NULL
-    )
-    presenter_id: int | None
-    duration_min = fields.IntField(null=True)
-    status = fields.CharEnumField(ItemStatus, max_length=20, default=ItemStatus.PENDING)
-
-    class Meta:
-        table = "agenda_item"
-
-
 class Notification(Model):
     id = fields.IntField(primary_key=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
@@ -249,7 +235,7 @@ class SpeakingRequest(Model):
         "core.Meeting", related_name="speaking_requests", on_delete=fields.CASCADE
     )
     meeting_id: int
-    agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
+    agenda_item: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "core.AgendaItem", null=True, related_name="speaking_requests", on_delete=fields.SET_NULL
     )
     agenda_item_id: int | None
@@ -280,7 +266,7 @@ class Opinion(Model):
         "core.User", related_name="opinions", on_delete=fields.CASCADE
     )
     user_id: int
-    agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
+    agenda_item: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "core.AgendaItem", null=True, related_name="opinions", on_delete=fields.SET_NULL
     )
     agenda_item_id: int | None
@@ -299,7 +285,7 @@ class Poll(Model):
         "core.Meeting", related_name="polls", on_delete=fields.CASCADE
     )
     meeting_id: int
-    agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
+    agenda_item: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "core.AgendaItem", null=True, related_name="polls", on_delete=fields.SET_NULL
     )
     agenda_item_id: int | None
@@ -374,35 +360,6 @@ class SealedBallot(Model):
 
     class Meta:
         table = "sealed_ballot"
-
-
-class Conclusion(Model):
-    """A draft conclusion (kết luận): one per agenda item plus one overall (agenda_item null).
-    The published notice itself is a document of the docs app."""
-
-    id = fields.IntField(primary_key=True)
-    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
-        "core.Meeting", related_name="conclusions", on_delete=fields.CASCADE
-    )
-    meeting_id: int
-    agenda_item: fields.ForeignKeyNullableRelation[AgendaItem] = fields.ForeignKeyField(
-        "core.AgendaItem", null=True, related_name="conclusions", on_delete=fields.CASCADE
-    )
-    agenda_item_id: int | None
-    text = fields.TextField(default="")
-    updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "core.User", null=True, related_name="conclusions", on_delete=fields.SET_NULL
-    )
-    updated_by_id: int | None
-    updated_at = fields.DatetimeField()
-    published_at = fields.DatetimeField(null=True)
-    # What the published notice says. Kept apart from `text`, the draft secretaries go on
-    # editing, so that participants never see an unpublished change.
-    published_text = fields.TextField(null=True)
-
-    class Meta:
-        table = "conclusion"
-        unique_together = (("meeting", "agenda_item"),)
 
 
 class Audience(StrEnum):

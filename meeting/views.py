@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from meeting.config import Settings
 from meeting.hub import Context, MeetingContext, snapshot_part
 from meeting.jsonable import jsonable
-from meeting.models import VOTERS, AgendaItem, ItemStatus, Meeting, Participant, Response, User
+from meeting.models import VOTERS, Meeting, Participant, Response
 from meeting.seats import halls_of, meeting_halls, unit_parents
 
 if TYPE_CHECKING:
@@ -31,27 +31,6 @@ def meeting_view(m: Meeting) -> dict[str, Any]:
         "created_by": m.created_by_id,
         "cancel_reason": m.cancel_reason,
     }
-
-
-def item_view(item: AgendaItem, names: dict[int, str]) -> dict[str, Any]:
-    presenter = item.presenter_id
-    return {
-        "id": item.id,
-        "position": item.position,
-        "title": item.title,
-        "presenter_id": presenter,
-        "presenter_name": names.get(presenter) if presenter else None,
-        "duration_min": item.duration_min,
-        "status": item.status,
-        "active": item.status == ItemStatus.ACTIVE,
-    }
-
-
-async def agenda_items(meeting: Meeting) -> list[dict[str, Any]]:
-    items = await AgendaItem.filter(meeting=meeting).order_by("position", "id")
-    ids = {i.presenter_id for i in items if i.presenter_id}
-    names = dict(await User.filter(id__in=ids).values_list("id", "full_name")) if ids else {}
-    return [item_view(i, names) for i in items]
 
 
 # What a participant row holds for everyone; staff also get who/when details (username, unit,

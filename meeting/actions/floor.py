@@ -12,14 +12,13 @@ from typing import Any
 
 from pydantic import Field
 
+from meeting.agenda_ref import item_under_discussion, named_item
 from meeting.client_keys import ClientKeyField, once
-from meeting.errors import conflict, forbidden, invalid, not_found
+from meeting.errors import conflict, forbidden, not_found
 from meeting.floor_views import SPEAKING, WAITING, current_speaker, floor_state, request_state
 from meeting.hub import MeetingContext, Payload, action
 from meeting.models import (
     EVERY_ROLE,
-    AgendaItem,
-    ItemStatus,
     MeetingStatus,
     Response,
     Role,
@@ -103,20 +102,9 @@ async def _request(ctx: MeetingContext, p: FloorRequest) -> dict[str, Any]:
     _live(ctx)
     if ctx.participant.response == Response.DELEGATED:
         raise forbidden("Bạn đã cử người dự họp thay")
-    if p.agenda_item_id is not None:
-        item = await AgendaItem.get_or_none(id=p.agenda_item_id, meeting=m)
-        if item is None:
-            raise invalid(
-                "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
-            )
-        item_id: int | None = item.id
-    else:
-        # On the item under discussion, when there is one.
-        item_id = (
-            await AgendaItem.filter(meeting=m, status=ItemStatus.ACTIVE)
-            .first()
-            .values_list("id", flat=True)
-        )
+    item_id = await named_item(ctx, p.agenda_item_id)
+    if item_id is None:  # on the item under discussion, when there is one
+        item_id = await item_under_discussion(ctx)
     if await SpeakingRequest.exists(meeting=m, user=ctx.user, ended_at__isnull=True):
         raise conflict("Bạn đã đăng ký phát biểu; hãy chờ đến lượt hoặc rút đăng ký")
     r = await SpeakingRequest.create(

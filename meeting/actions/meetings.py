@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 from meeting.actions.floor import close_floor
 from meeting.actions.polls import close_open_polls
 from meeting.changelog import note_role_change, resume_or_snapshot
+from meeting.ends import WhenMeetingEnds
 from meeting.errors import conflict, invalid
 from meeting.hub import (
     STAFF,
@@ -24,9 +25,7 @@ from meeting.hub import (
 )
 from meeting.models import (
     EVERY_ROLE,
-    AgendaItem,
     Audit,
-    ItemStatus,
     Meeting,
     MeetingStatus,
     Participant,
@@ -35,7 +34,7 @@ from meeting.models import (
     User,
 )
 from meeting.signals import MeetingChanged, MeetingEnded, MeetingJoined, MeetingLeft, MeetingStarted
-from meeting.views import agenda_items, meeting_view, push_meeting, push_participants
+from meeting.views import meeting_view, push_meeting, push_participants
 from meeting.when import when_where
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
@@ -241,12 +240,11 @@ async def end(ctx: MeetingContext, p: MeetingId) -> dict:
     m.status = MeetingStatus.ENDED
     await m.save()
     await _record_held(ctx, "meeting:end")
-    closed = await AgendaItem.filter(meeting=m, status=ItemStatus.ACTIVE).update(
-        status=ItemStatus.DONE
-    )
     await push_meeting(ctx)
-    if closed:
-        ctx.push("agenda:updated", {"items": await agenda_items(m)})
+    # What the features close with the meeting (the agenda: the item under discussion), pushed
+    # after the meeting's own push and in the same change.
+    for ending in ctx.server.extensions(WhenMeetingEnds):
+        await ending.run(ctx)
     await close_floor(ctx)
     await close_open_polls(ctx)
     ctx.signal(MeetingEnded(meeting_id=m.id))

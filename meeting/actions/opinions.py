@@ -13,11 +13,12 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
+from meeting.agenda_ref import named_item
 from meeting.client_keys import ClientKeyField, once
 from meeting.errors import ActionError, conflict, invalid
 from meeting.floor_views import opinion_view
 from meeting.hub import MeetingContext, Payload, action
-from meeting.models import EVERY_ROLE, AgendaItem, MeetingStatus, Opinion, Role, User
+from meeting.models import EVERY_ROLE, MeetingStatus, Opinion, Role, User
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,7 @@ async def _submit(ctx: MeetingContext, p: OpinionSubmit) -> dict[str, Any]:
     cap = ctx.server.settings.max_opinions_per_user
     if await Opinion.filter(meeting=m, user=ctx.user).count() >= cap:
         raise ActionError("rate_limited", f"Mỗi người gửi tối đa {cap} góp ý cho một cuộc họp")
-    if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
-        raise invalid(
-            "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
-        )
+    await named_item(ctx, p.agenda_item_id)
     if p.document_id is not None:
         for ext in ctx.server.extensions(DocumentCheck):
             if not await ext.check(m.id, p.document_id):

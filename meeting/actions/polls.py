@@ -15,12 +15,12 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from meeting import ballot_box
+from meeting.agenda_ref import named_item
 from meeting.errors import conflict, forbidden, invalid, not_found
 from meeting.floor_views import DEFAULT_OPTIONS, eligible_voters, poll_view, push_poll, seat_of
 from meeting.hub import STAFF, Context, MeetingContext, Payload, action
 from meeting.models import (
     VOTERS,
-    AgendaItem,
     Ballot,
     MeetingStatus,
     Poll,
@@ -75,10 +75,7 @@ async def create(ctx: MeetingContext, p: PollCreate) -> dict[str, Any]:
     m = ctx.meeting
     if m.status in (MeetingStatus.ENDED, MeetingStatus.CANCELLED):
         raise conflict("Cuộc họp đã kết thúc hoặc đã huỷ")
-    if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
-        raise invalid(
-            "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
-        )
+    await named_item(ctx, p.agenda_item_id)
     options = p.options or list(DEFAULT_OPTIONS)
     if len(set(options)) != len(options):
         raise invalid("Các phương án phải khác nhau", options="duplicates")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pypdfium2
 
-from docs.minutes_pdf import PollResult, outcome_text
+from docs.conclusions.minutes_pdf import PollResult, outcome_text
 from meeting.jsonable import zone
 from tests.conclusions.test_conclusions import pdf_text
 from tests.live import Live, meeting_with

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from docs import conclusions, minutes
+from docs.conclusions import actions, minutes
 from meeting.errors import ActionError
 from meeting.feature import Feature
 from meeting.http import current_user, server_of
@@ -54,7 +54,7 @@ async def api_signature(request: Request) -> Response:
 
 CONCLUSIONS = Feature(
     "conclusions",
-    modules=[conclusions, minutes],
+    modules=[actions, minutes],
     routes=[
         Route("/api/meetings/{meeting_id:int}/minutes.pdf", minutes.api_minutes, methods=["GET"]),
         Route("/api/documents/{document_id:int}/signature", api_signature, methods=["GET"]),

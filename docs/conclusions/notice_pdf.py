@@ -21,7 +21,8 @@ class Notice:
     number: str  # "Số: 12/TB-UBND"
     published_at: datetime  # in the province's zone
     meeting_title: str
-    meeting_start: datetime  # when it was actually held (the schedule if not recorded), province zone
+    # When it was actually held (the schedule if not recorded), in the province's zone.
+    meeting_start: datetime
     location: str
     chair_name: str
     chair_title: str

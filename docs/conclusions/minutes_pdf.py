@@ -91,12 +91,27 @@ def duration_text(seconds: int | None) -> str:
 
 
 def minutes_pdf(mn: Minutes) -> bytes:
+    """The minutes in their six parts, then the signatures."""
     doc = Doc(f"Biên bản — {mn.meeting_title}")
+    _title(doc, mn)
+    _when_where_who(doc, mn)
+    _attendance(doc, mn)
+    _agenda(doc, mn)
+    _speeches(doc, mn)
+    _votes(doc, mn)
+    _conclusions(doc, mn)
+    _closing(doc, mn)
+    return doc.bytes()
+
+
+def _title(doc: Doc, mn: Minutes) -> None:
     doc.heading(body=mn.issuing_body, place=mn.place, number=mn.number, when=mn.made_at)
     doc.centered("BIÊN BẢN CUỘC HỌP", size=14)
     doc.centered(mn.meeting_title, size=13)
     doc.ln(5)
 
+
+def _when_where_who(doc: Doc, mn: Minutes) -> None:
     doc.para("I. THỜI GIAN, ĐỊA ĐIỂM, CHỦ TRÌ", style="B")
     for line in time_lines(mn):
         doc.para(line)
@@ -107,12 +122,16 @@ def minutes_pdf(mn: Minutes) -> bytes:
         doc.para(f"Thư ký: {', '.join(mn.secretary_names)}.")
     doc.ln(2)
 
+
+def _attendance(doc: Doc, mn: Minutes) -> None:
+    """Who was invited and who came: a table, one row per person."""
     present = sum(1 for a in mn.attendees if a.attendance.startswith("Có mặt"))
     doc.para("II. THÀNH PHẦN THAM DỰ", style="B")
     doc.para(f"Được mời: {len(mn.attendees)} — có mặt: {present}.")
     doc.set_font(FONT, "", 10.5)
-    with doc.table(col_widths=(13, 52, 30, 65), text_align=("CENTER", "LEFT", "LEFT", "LEFT"),
-                   line_height=5.5) as table:
+    with doc.table(
+        col_widths=(13, 52, 30, 65), text_align=("CENTER", "LEFT", "LEFT", "LEFT"), line_height=5.5
+    ) as table:
         header = table.row()
         for h in ("STT", "Họ và tên", "Vai trò", "Tham dự"):
             header.cell(h)
@@ -124,6 +143,8 @@ def minutes_pdf(mn: Minutes) -> bytes:
             row.cell(nfc(a.attendance))
     doc.ln(4)
 
+
+def _agenda(doc: Doc, mn: Minutes) -> None:
     doc.para("III. CHƯƠNG TRÌNH", style="B")
     for i, title in enumerate(mn.agenda, start=1):
         doc.para(f"{i}. {title}")
@@ -131,6 +152,8 @@ def minutes_pdf(mn: Minutes) -> bytes:
         doc.para("(Không có nội dung)")
     doc.ln(2)
 
+
+def _speeches(doc: Doc, mn: Minutes) -> None:
     doc.para("IV. Ý KIẾN PHÁT BIỂU", style="B")
     if not mn.speeches:
         doc.para("(Không có lượt phát biểu)")
@@ -143,24 +166,33 @@ def minutes_pdf(mn: Minutes) -> bytes:
         )
     doc.ln(2)
 
+
+def _votes(doc: Doc, mn: Minutes) -> None:
+    """The majority rule once, then each vote with its result and its outcome under the rule."""
     doc.para("V. BIỂU QUYẾT", style="B")
     if not mn.polls:
         doc.para("(Không có biểu quyết)")
     elif mn.majority_rule:
         doc.para(mn.majority_rule, style="I", size=12)
     for i, p in enumerate(mn.polls, start=1):
-        kind = "bỏ phiếu kín" if p.secret else "biểu quyết công khai"
-        about = f" (nội dung: {p.item})" if p.item else ""
-        doc.para(f"{i}. {p.question}{about} — {kind}.", style="B", size=12)
-        if p.status != "closed" or p.counts is None:
-            doc.para("Chưa kết thúc biểu quyết." if p.status == "open" else "Chưa biểu quyết.")
-            continue
-        eligible = f"/{p.eligible}" if p.eligible is not None else ""
-        results = "; ".join(f"{o}: {c}" for o, c in zip(p.options, p.counts, strict=False))
-        doc.para(f"Số người biểu quyết: {p.voted}{eligible}. Kết quả: {results}.")
-        doc.para(outcome_text(p), style="B", size=12.5)
+        _vote(doc, i, p)
     doc.ln(2)
 
+
+def _vote(doc: Doc, i: int, p: PollResult) -> None:
+    kind = "bỏ phiếu kín" if p.secret else "biểu quyết công khai"
+    about = f" (nội dung: {p.item})" if p.item else ""
+    doc.para(f"{i}. {p.question}{about} — {kind}.", style="B", size=12)
+    if p.status != "closed" or p.counts is None:
+        doc.para("Chưa kết thúc biểu quyết." if p.status == "open" else "Chưa biểu quyết.")
+        return
+    eligible = f"/{p.eligible}" if p.eligible is not None else ""
+    results = "; ".join(f"{o}: {c}" for o, c in zip(p.options, p.counts, strict=False))
+    doc.para(f"Số người biểu quyết: {p.voted}{eligible}. Kết quả: {results}.")
+    doc.para(outcome_text(p), style="B", size=12.5)
+
+
+def _conclusions(doc: Doc, mn: Minutes) -> None:
     doc.para("VI. KẾT LUẬN", style="B")
     if not mn.conclusions:
         doc.para("(Chưa có kết luận)")
@@ -168,13 +200,18 @@ def minutes_pdf(mn: Minutes) -> bytes:
         doc.para(title or "Kết luận chung", style="I")
         doc.para(text, indent=True)
     doc.ln(2)
+
+
+def _closing(doc: Doc, mn: Minutes) -> None:
+    """When the minutes were made, and whether the meeting had ended; the two signers."""
+    held = "cuộc họp đã kết thúc" if mn.status == "ended" else "cuộc họp chưa kết thúc"
     doc.para(
-        f"Biên bản được lập lúc {mn.made_at:%H:%M} {vn_date(mn.made_at)} "
-        f"({'cuộc họp đã kết thúc' if mn.status == 'ended' else 'cuộc họp chưa kết thúc'}).",
-        style="I", size=11, align="L",
+        f"Biên bản được lập lúc {mn.made_at:%H:%M} {vn_date(mn.made_at)} ({held}).",
+        style="I",
+        size=11,
+        align="L",
     )
     doc.two_signers(("THƯ KÝ", mn.secretary_names[:1]), ("CHỦ TRÌ CUỘC HỌP", [mn.chair_name]))
-    return doc.bytes()
 
 
 def _at(dt: datetime) -> str:
@@ -184,15 +221,18 @@ def _at(dt: datetime) -> str:
 def time_lines(mn: Minutes) -> list[str]:
     """When it was held — the actual start and end, never the schedule passed off as them; the
     schedule is added, marked as such, when the meeting was not held as scheduled."""
-    scheduled = f"Theo lịch: từ {mn.starts_at:%H:%M} {vn_date(mn.starts_at)} đến {mn.ends_at:%H:%M}."
+    scheduled = (
+        f"Theo lịch: từ {mn.starts_at:%H:%M} {vn_date(mn.starts_at)} đến {mn.ends_at:%H:%M}."
+    )
     if mn.started_at is None:
         if mn.status in ("in_progress", "ended"):  # held before start times were recorded
             return [f"Thời gian (theo lịch): từ {_at(mn.starts_at)} đến {mn.ends_at:%H:%M}."]
         return [f"Cuộc họp chưa bắt đầu. {scheduled}"]
     end = f" đến {_at(mn.ended_at)}" if mn.ended_at else " (đang họp)"
     lines = [f"Thời gian: bắt đầu lúc {_at(mn.started_at)}{end}."]
-    if mn.started_at.date() != mn.starts_at.date() or abs(
-        (mn.started_at - mn.starts_at).total_seconds()
-    ) > 3600:
+    if (
+        mn.started_at.date() != mn.starts_at.date()
+        or abs((mn.started_at - mn.starts_at).total_seconds()) > 3600
+    ):
         lines.append(scheduled)
     return lines

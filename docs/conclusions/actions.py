@@ -11,17 +11,18 @@ from typing import Any
 
 from pydantic import Field
 
-from docs.notice_pdf import Notice, NoticeSection, notice_pdf
+from agenda.models import AgendaItem
+from docs.conclusions.models import Conclusion
+from docs.conclusions.notice_pdf import Notice, NoticeSection, notice_pdf
 from docs.pdfkit import ascii_initials
 from docs.signing import configured_signer, sign_pdf
 from meeting.actions.meetings import held_times
-from meeting.errors import conflict, invalid
+from meeting.agenda_ref import named_item
+from meeting.errors import conflict
 from meeting.hub import STAFF, Context, MeetingContext, Payload, action, snapshot_part
 from meeting.jsonable import zone
 from meeting.models import (
-    AgendaItem,
     Audit,
-    Conclusion,
     Meeting,
     MeetingStatus,
     Participant,
@@ -56,7 +57,7 @@ def conclusion_view(c: Conclusion, *, draft: bool = True) -> dict[str, Any]:
     if draft:  # who edited the draft, and when, is staff business too
         view.update(
             updated_by=c.updated_by_id, updated_at=c.updated_at, published_text=c.published_text
-        )  # type: ignore[attr-defined]
+        )
     return view
 
 
@@ -84,10 +85,7 @@ async def save(ctx: MeetingContext, p: ConclusionSave) -> dict[str, Any]:
     m = ctx.meeting
     if m.status == MeetingStatus.CANCELLED:
         raise conflict("Cuộc họp đã huỷ")
-    if p.agenda_item_id is not None and not await AgendaItem.exists(id=p.agenda_item_id, meeting=m):
-        raise invalid(
-            "Không có nội dung này trong chương trình", agenda_item_id="not this meeting's item"
-        )
+    await named_item(ctx, p.agenda_item_id)
     c = await Conclusion.get_or_none(meeting=m, agenda_item_id=p.agenda_item_id)
     if c is None:
         c = await Conclusion.create(

@@ -10,7 +10,9 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from docs.minutes_pdf import Attendee, Minutes, PollResult, Speech, minutes_pdf
+from agenda.models import AgendaItem
+from docs.conclusions.minutes_pdf import Attendee, Minutes, PollResult, Speech, minutes_pdf
+from docs.conclusions.models import Conclusion
 from docs.pdfkit import ascii_initials
 from meeting.actions.meetings import held_times
 from meeting.floor_views import poll_view
@@ -20,8 +22,6 @@ from meeting.jsonable import zone
 from meeting.models import (
     EVERY_ROLE,
     VOTERS,
-    AgendaItem,
-    Conclusion,
     Participant,
     Poll,
     Role,
@@ -62,29 +62,36 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
     chair = await User.get(id=m.chair_id)
     names.setdefault(chair.id, chair.full_name)
     # who attends for whom: the absent member -> their deputy's name
-    deputy_of = {
-        p.substitute_for_id: p.user.full_name
-        for p in parts
-        if p.substitute_for_id
-    }
+    deputy_of = {p.substitute_for_id: p.user.full_name for p in parts if p.substitute_for_id}
     rank = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.DELEGATE: 2, Role.POINT: 3, Role.OBSERVER: 4}
     parts.sort(key=lambda p: (rank.get(p.role, 9), p.id))
     attendees = [
-        Attendee(p.user.full_name, p.user.title, ROLE_LABEL.get(p.role, str(p.role)),
-                 attendance_text(p, names, deputy_of))
+        Attendee(
+            p.user.full_name,
+            p.user.title,
+            ROLE_LABEL.get(p.role, str(p.role)),
+            attendance_text(p, names, deputy_of),
+        )
         for p in parts
     ]
     items = await AgendaItem.filter(meeting=m).order_by("position", "id")
     titles = {i.id: i.title for i in items}
     speeches = []
-    for r in await SpeakingRequest.filter(meeting=m, started_at__isnull=False).order_by("started_at", "id"):
+    for r in await SpeakingRequest.filter(meeting=m, started_at__isnull=False).order_by(
+        "started_at", "id"
+    ):
         uid = r.user_id
         if uid not in names:
             names[uid] = (await User.get(id=uid)).full_name
         dur = int((r.ended_at - r.started_at).total_seconds()) if r.ended_at else None
         speeches.append(
-            Speech(names[uid], titles.get(r.agenda_item_id, ""), r.topic,
-                   r.started_at.astimezone(tz), dur)
+            Speech(
+                names[uid],
+                titles.get(r.agenda_item_id, ""),
+                r.topic,
+                r.started_at.astimezone(tz),
+                dur,
+            )
         )
     # The majority's base (settings.vote_majority_of): every voting member (a deputy stands for
     # the one they replace), or those present when the vote closed.
@@ -95,9 +102,18 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
     for poll in await Poll.filter(meeting=m).order_by("id"):
         v = await poll_view(poll, staff=False)
         polls.append(
-            PollResult(poll.question, titles.get(poll.agenda_item_id, ""), poll.secret,
-                       poll.status, list(poll.options), v["counts"], v["voted"], v["eligible"],
-                       base=members if of_members else (v["eligible"] or 0), base_label=base_label)
+            PollResult(
+                poll.question,
+                titles.get(poll.agenda_item_id, ""),
+                poll.secret,
+                poll.status,
+                list(poll.options),
+                v["counts"],
+                v["voted"],
+                v["eligible"],
+                base=members if of_members else (v["eligible"] or 0),
+                base_label=base_label,
+            )
         )
     started, ended = await held_times(m)
     conclusions = []
