@@ -13,7 +13,7 @@ from starlette.responses import Response
 from docs.minutes_pdf import Attendee, Minutes, PollResult, Speech, minutes_pdf
 from docs.pdfkit import ascii_initials
 from meeting.actions.meetings import held_times
-from meeting.floor_views import poll_view
+from meeting.floor.models import SpeakingRequest
 from meeting.http import current_user, server_of
 from meeting.hub import Flag, MeetingContext
 from meeting.jsonable import zone
@@ -23,14 +23,14 @@ from meeting.models import (
     AgendaItem,
     Conclusion,
     Participant,
-    Poll,
     Role,
-    SpeakingRequest,
     User,
 )
 from meeting.models import (
     Response as Answer,
 )
+from meeting.polls.models import Poll
+from meeting.polls.views import poll_view
 
 ROLE_LABEL = {
     Role.CHAIR: "Chủ trì",

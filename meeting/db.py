@@ -38,7 +38,7 @@ def _sqlite_path(url: str) -> Path | None:
 def tortoise_config(db_url: str, apps: Apps) -> dict[str, Any]:
     if _sqlite_path(db_url) is not None and "secure_delete" not in db_url:
         # Deleted rows are overwritten, not left in free pages (a closed secret vote's sealed
-        # ballots: meeting/ballot_box.py).
+        # ballots: meeting/polls/ballot_box.py).
         db_url += ("&" if "?" in db_url else "?") + "secure_delete=ON"
     return {
         "connections": {"default": db_url},

@@ -7,10 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
-from meeting.actions.floor import close_floor
-from meeting.actions.polls import close_open_polls
 from meeting.changelog import note_role_change, resume_or_snapshot
 from meeting.errors import conflict, invalid
+from meeting.hooks import WhenMeetingEnds
 from meeting.hub import (
     STAFF,
     Context,
@@ -256,8 +255,9 @@ async def end(ctx: MeetingContext, p: MeetingId) -> dict:
     await push_meeting(ctx)
     if closed:
         ctx.push("agenda:updated", {"items": await agenda_items(m)})
-    await close_floor(ctx)
-    await close_open_polls(ctx)
+    # The floor and open votes close in this same change (meeting/hooks.py).
+    for hook in ctx.server.extensions(WhenMeetingEnds):
+        await hook.run(ctx)
     ctx.signal(MeetingEnded(meeting_id=m.id))
     return meeting_view(m)
 
