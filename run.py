@@ -19,14 +19,32 @@ from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.db import CORE_APPS, database, tortoise_config
 from meeting.feature import Feature
+from meeting.floor.feature import FLOOR
+from meeting.opinions.feature import OPINIONS
+from meeting.polls.feature import POLLS
 from meeting.server import Server
 from rtc.feature import RTC
 
-# Every Tortoise app (label -> package with `models` and `migrations`).
-APPS: dict[str, list[str]] = {"core": [*CORE_APPS["core"]], "docs": ["docs.models"]}
-# The features the server is built with (the core is always there), in the order their routes
-# and snapshot parts are listed.
-FEATURES: list[Feature] = [AGENDA, DOCUMENTS, CONCLUSIONS, RTC]
+# Every Tortoise app (label -> the modules holding its models; the first one's package holds the
+# app's migrations). The agenda, floor, opinions, polls and conclusions keep their models in
+# their packages but their tables in the core's app and migrations. Every server and
+# command-line tool opens the database with these (build_server, user add, demo,
+# makemigrations).
+APPS: dict[str, list[str]] = {
+    "core": [
+        *CORE_APPS["core"],
+        "agenda.models",
+        "meeting.floor.models",
+        "meeting.opinions.models",
+        "meeting.polls.models",
+        "docs.conclusions.models",
+    ],
+    "docs": ["docs.models"],
+}
+# The features the server is built with (the core is always there), in the order their routes,
+# snapshot parts and extensions are listed: meeting:end closes the agenda's item, then the floor,
+# then the votes (WhenMeetingEnds), as the pushes' order shows.
+FEATURES: list[Feature] = [AGENDA, FLOOR, OPINIONS, POLLS, DOCUMENTS, CONCLUSIONS, RTC]
 
 # For the `tortoise` CLI tools (makemigrations): the development database.
 TORTOISE_ORM = tortoise_config(Settings().db_url, APPS)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from agenda.models import AgendaItem, ItemStatus
 from agenda.views import push_agenda
 from meeting.errors import conflict, invalid
-from meeting.hub import STAFF, MeetingContext, Payload, action
+from meeting.hub import STAFF, MeetingContext, Payload, action, meeting_of
 from meeting.models import Meeting, MeetingStatus, Role, User
 from meeting.signals import Signal
 
@@ -49,9 +49,8 @@ class AgendaReorder(Payload):
     item_ids: list[int] = Field(max_length=500)
 
 
-async def item_meeting(p: Any) -> int | None:
-    """Actions that name an item are about the item's meeting."""
-    return await AgendaItem.filter(id=p.item_id).first().values_list("meeting_id", flat=True)
+# Actions that name an item are about the item's meeting.
+item_meeting = meeting_of(AgendaItem, "item_id")
 
 
 def _editable(m: Meeting) -> None:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from agenda import actions, calendar, reminders, views
 from agenda.models import AgendaItem
 from meeting.agenda_ref import AgendaItems
-from meeting.ends import WhenMeetingEnds
 from meeting.feature import Feature, on
+from meeting.hooks import WhenMeetingEnds
 from meeting.notify import MailAttachment
 from meeting.signals import MeetingChanged
 

@@ -26,8 +26,8 @@ from docs import actions, notes, presenting, recovery
 from docs.download import download_document
 from docs.jobs import JobRunner
 from docs.upload import upload_document, upload_limits
-from meeting.actions.opinions import DocumentCheck
 from meeting.feature import Feature
+from meeting.opinions.actions import DocumentCheck
 
 if TYPE_CHECKING:
     from meeting.identity import Identity

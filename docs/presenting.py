@@ -15,8 +15,9 @@ from pydantic import Field
 from docs.actions import live_document
 from docs.models import Document, Presented
 from meeting.errors import conflict, forbidden, invalid
+from meeting.floor.models import SpeakingRequest
 from meeting.hub import Context, MeetingContext, Payload, action, snapshot_part
-from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Role, SpeakingRequest, User
+from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Role, User
 
 
 class DocumentPresent(Payload):

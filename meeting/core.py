@@ -1,19 +1,16 @@
 """The core feature: meetings, invitations and seats, attendance, users and units,
-notifications, the floor, opinions and votes; its HTTP API; and the pages, mounted last."""
+notifications; its HTTP API; and the pages, mounted last."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from meeting import floor_views, http, offline, pages, views
+from meeting import http, offline, pages, views
 from meeting.actions import (
     attendance,
-    floor,
     meetings,
     notifications,
-    opinions,
     participants,
-    polls,
     seats,
     units,
     users,
@@ -25,7 +22,6 @@ CORE = Feature(
     "core",
     modules=[
         views,
-        floor_views,
         meetings,
         participants,
         attendance,
@@ -33,9 +29,6 @@ CORE = Feature(
         users,
         units,
         notifications,
-        floor,
-        opinions,
-        polls,
     ],
     routes=http.routes(),
     services=[fanout_service],

@@ -21,12 +21,9 @@ from tortoise.migrations.api import migrate
 # Tortoise app label -> the modules holding its models (the first one's package holds the app's
 # `migrations`).
 Apps = Mapping[str, Sequence[str]]
-# The core app's migrations also hold the agenda's and the conclusions' tables, and the core's
-# records point at "core.AgendaItem": their models join the core app wherever a server opens the
-# database (named, not imported: the core never imports a feature's code).
-CORE_APPS: dict[str, list[str]] = {
-    "core": ["meeting.models", "agenda.models", "docs.conclusions.models"]
-}
+# The core's own models. The core app's migrations also hold the tables of features (the agenda,
+# floor, opinions, votes, conclusions): run.py APPS adds their model modules to the app.
+CORE_APPS: dict[str, list[str]] = {"core": ["meeting.models"]}
 
 
 def migrations_package(models: Sequence[str]) -> str:
@@ -45,7 +42,7 @@ def _sqlite_path(url: str) -> Path | None:
 def tortoise_config(db_url: str, apps: Apps) -> dict[str, Any]:
     if _sqlite_path(db_url) is not None and "secure_delete" not in db_url:
         # Deleted rows are overwritten, not left in free pages (a closed secret vote's sealed
-        # ballots: meeting/ballot_box.py).
+        # ballots: meeting/polls/ballot_box.py).
         db_url += ("&" if "?" in db_url else "?") + "secure_delete=ON"
     return {
         "connections": {"default": db_url},

@@ -1,14 +1,15 @@
-"""The core's data (design/DESIGN.md §3). Feature packages keep their own models in their own app.
+"""The core's data (design/DESIGN.md §3). A feature package keeps its own models beside its
+actions (meeting/polls/models.py), in the core's app or an app of its own (run.py APPS).
 
 Tortoise app label: "core" — other apps point here as "core.Meeting", "core.User", ... The app
-also holds the tables of the agenda (agenda/models.py) and of the conclusions
-(docs/conclusions/models.py), whose migrations are the core's; the core names an agenda item
+also holds the tables of the floor, the opinions and the votes (meeting/{floor,opinions,polls}/
+models.py), of the agenda (agenda/models.py) and of the conclusions (docs/conclusions/models.py),
+whose migrations are the core's; the core names an agenda item
 only as "core.AgendaItem" (meeting/agenda_ref.py says how it asks about one).
 """
 
 from __future__ import annotations
 
-import uuid
 from enum import StrEnum
 
 from tortoise import fields
@@ -224,142 +225,6 @@ class Audit(Model):
         table = "audit"
 
 
-# --- Running the meeting: the floor, opinions and votes (issue 4 builds on these) ---------
-
-
-class SpeakingRequest(Model):
-    """Waiting / speaking / done is derived from the timestamps, as OpenSlides does."""
-
-    id = fields.IntField(primary_key=True)
-    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
-        "core.Meeting", related_name="speaking_requests", on_delete=fields.CASCADE
-    )
-    meeting_id: int
-    agenda_item: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
-        "core.AgendaItem", null=True, related_name="speaking_requests", on_delete=fields.SET_NULL
-    )
-    agenda_item_id: int | None
-    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "core.User", related_name="speaking_requests", on_delete=fields.CASCADE
-    )
-    user_id: int
-    topic = fields.CharField(max_length=500, default="")
-    requested_at = fields.DatetimeField()
-    started_at = fields.DatetimeField(null=True)
-    ended_at = fields.DatetimeField(null=True)
-    time_limit_s = fields.IntField(null=True)
-    # withdrawn / rejected / done — why it ended; null while open.
-    outcome = fields.CharField(max_length=20, null=True)
-    reason = fields.TextField(default="")
-
-    class Meta:
-        table = "speaking_request"
-
-
-class Opinion(Model):
-    id = fields.IntField(primary_key=True)
-    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
-        "core.Meeting", related_name="opinions", on_delete=fields.CASCADE
-    )
-    meeting_id: int
-    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "core.User", related_name="opinions", on_delete=fields.CASCADE
-    )
-    user_id: int
-    agenda_item: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
-        "core.AgendaItem", null=True, related_name="opinions", on_delete=fields.SET_NULL
-    )
-    agenda_item_id: int | None
-    # A document lives in the docs app; the core keeps only its id (arrows point into core).
-    document_id = fields.IntField(null=True)
-    text = fields.TextField()
-    created_at = fields.DatetimeField()
-
-    class Meta:
-        table = "opinion"
-
-
-class Poll(Model):
-    id = fields.IntField(primary_key=True)
-    meeting: fields.ForeignKeyRelation[Meeting] = fields.ForeignKeyField(
-        "core.Meeting", related_name="polls", on_delete=fields.CASCADE
-    )
-    meeting_id: int
-    agenda_item: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
-        "core.AgendaItem", null=True, related_name="polls", on_delete=fields.SET_NULL
-    )
-    agenda_item_id: int | None
-    question = fields.TextField()
-    options = fields.JSONField()
-    secret = fields.BooleanField(default=False)
-    status = fields.CharField(max_length=10, default="draft")  # draft / open / closed
-    created_at = fields.DatetimeField()
-    opened_at = fields.DatetimeField(null=True)
-    closed_at = fields.DatetimeField(null=True)
-    eligible_at_close = fields.IntField(null=True)
-
-    class Meta:
-        table = "poll"
-
-
-class PollVoter(Model):
-    """WHO voted. Kept apart from Ballot so that a secret poll links no person to a choice.
-    `seat` is the member whose seat the vote used (the voter, or the member a deputy stands in
-    for): one vote per seat per poll, whoever holds the seat when."""
-
-    id = fields.IntField(primary_key=True)
-    poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
-        "core.Poll", related_name="voters", on_delete=fields.CASCADE
-    )
-    poll_id: int
-    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "core.User", related_name="poll_votes", on_delete=fields.CASCADE
-    )
-    user_id: int
-    seat: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "core.User", null=True, related_name="seat_votes", on_delete=fields.CASCADE
-    )
-    seat_id: int | None
-
-    class Meta:
-        table = "poll_voter"
-        unique_together = (("poll", "user"), ("poll", "seat"))
-
-
-class Ballot(Model):
-    """WHAT was voted. A random key (not a counter) so row order cannot be matched to voters, and
-    `user` is set only for named (non-secret) polls."""
-
-    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
-    poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
-        "core.Poll", related_name="ballots", on_delete=fields.CASCADE
-    )
-    poll_id: int
-    option = fields.IntField()
-    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "core.User", null=True, related_name="ballots", on_delete=fields.CASCADE
-    )
-    user_id: int | None
-
-    class Meta:
-        table = "ballot"
-
-
-class SealedBallot(Model):
-    """A secret ballot while its poll is open: the choice sealed (AES-GCM) under a key derived
-    from the server's SECRET_KEY, which is not in the database. At close the sealed ballots are
-    opened, written as plain Ballot rows in one shuffled batch, and deleted (meeting/ballot_box.py
-    says why)."""
-
-    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
-    poll: fields.ForeignKeyRelation[Poll] = fields.ForeignKeyField(
-        "core.Poll", related_name="sealed_ballots", on_delete=fields.CASCADE
-    )
-    poll_id: int
-    box = fields.CharField(max_length=200)
-
-    class Meta:
-        table = "sealed_ballot"
 
 
 class Audience(StrEnum):

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from meeting.config import Settings
+from meeting.hooks import WhenParticipantsChange
 from meeting.hub import Context, MeetingContext, snapshot_part
 from meeting.jsonable import jsonable
-from meeting.models import VOTERS, Meeting, Participant, Response
+from meeting.models import VOTERS, Meeting, Participant, Response, User
 from meeting.seats import halls_of, meeting_halls, unit_parents
 
 if TYPE_CHECKING:
@@ -31,6 +32,14 @@ def meeting_view(m: Meeting) -> dict[str, Any]:
         "created_by": m.created_by_id,
         "cancel_reason": m.cancel_reason,
     }
+
+
+async def full_names(user_ids: Iterable[int]) -> dict[int, str]:
+    """User id -> full name, for the views that show who did something."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return dict(await User.filter(id__in=ids).values_list("id", "full_name"))
 
 
 # What a participant row holds for everyone; staff also get who/when details (username, unit,
@@ -156,12 +165,11 @@ async def push_participants(
     *,
     halls_before: dict[int, int | None] | None = None,
 ) -> dict[str, Any]:
-    """Push `participants:updated` with what changed — and the polls whose eligible count
-    follows attendance — as part of the current change. Returns the payload (actions answer
-    with it). `halls_before`: everyone's hall before a change that can move people between
-    halls (a point invited or removed): the rows whose `hall_id` moved are changed rows too."""
-    from meeting.floor_views import push_live_polls  # polls sit on top of participants
-
+    """Push `participants:updated` with what changed — and what features push when
+    participants change (WhenParticipantsChange: the votes whose eligible count follows
+    attendance) — as part of the current change. Returns the payload (actions answer with it).
+    `halls_before`: everyone's hall before a change that can move people between halls (a point
+    invited or removed): the rows whose `hall_id` moved are changed rows too."""
     changed = set(changed)
     if halls_before is not None:
         now = await meeting_halls(ctx.meeting.id)
@@ -179,7 +187,8 @@ async def push_participants(
     ctx.push("participants:updated", public)
     if changed:
         ctx.push("participants:updated", payload, to="staff")
-    await push_live_polls(ctx)
+    for hook in ctx.server.extensions(WhenParticipantsChange):
+        await hook.run(ctx)
     return payload if ctx.is_staff else public
 
 

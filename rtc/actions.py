@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from meeting.actions.floor import FloorChanged
 from meeting.errors import conflict, invalid
 from meeting.feature import on
+from meeting.floor.actions import FloorChanged
 from meeting.hub import STAFF, MeetingContext, Payload, action, snapshot_part
 from meeting.models import EVERY_ROLE, Meeting, MeetingStatus, Participant, Role
 from meeting.signals import (

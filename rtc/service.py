@@ -7,8 +7,9 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from meeting.floor.models import SpeakingRequest
 from meeting.hub import meeting_room, staff_room
-from meeting.models import Meeting, SpeakingRequest
+from meeting.models import Meeting
 from meeting.seats import meeting_halls
 
 from .config import RtcSettings

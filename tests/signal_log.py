@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from meeting.actions.floor import FloorChanged
 from meeting.feature import Feature, on
+from meeting.floor.actions import FloorChanged
 from meeting.signals import Signal
 
 if TYPE_CHECKING:

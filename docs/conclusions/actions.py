@@ -19,7 +19,7 @@ from docs.signing import configured_signer, sign_pdf
 from meeting.actions.meetings import held_times
 from meeting.agenda_ref import named_item
 from meeting.errors import conflict
-from meeting.hub import STAFF, Context, MeetingContext, Payload, action, snapshot_part
+from meeting.hub import STAFF, Context, MeetingContext, MeetingId, Payload, action, snapshot_part
 from meeting.jsonable import zone
 from meeting.models import (
     Audit,
@@ -30,6 +30,7 @@ from meeting.models import (
     Role,
     User,
 )
+from meeting.when import local
 
 NOTICE_KIND = "notice"  # docs.models.Document.kind of a generated conclusion notice
 
@@ -38,10 +39,6 @@ class ConclusionSave(Payload):
     meeting_id: int
     text: str = Field(max_length=50000)
     agenda_item_id: int | None = None
-
-
-class MeetingId(Payload):
-    meeting_id: int
 
 
 def conclusion_view(c: Conclusion, *, draft: bool = True) -> dict[str, Any]:
@@ -107,7 +104,7 @@ async def save(ctx: MeetingContext, p: ConclusionSave) -> dict[str, Any]:
 
 async def _notice_number(ctx: Context, body: str) -> str:
     """Numbered in the issuing body's yearly series: Số: n/TB-UBND."""
-    year = ctx.now.astimezone(zone()).year
+    year = local(ctx.now).year
     start = datetime(year, 1, 1, tzinfo=zone())
     n = await Audit.filter(action="conclusion:publish", at__gte=start).count() + 1
     return f"Số: {n}/TB-{ascii_initials(body)}"
@@ -128,14 +125,13 @@ async def build_notice(ctx: MeetingContext, rows: list[Conclusion], number: str)
     )
     present = await Participant.filter(meeting=m, present=True).values_list("role", flat=True)
     started, _ = await held_times(m)
-    tz = zone()
     return Notice(
         issuing_body=settings.issuing_body,
         place=settings.issuing_place,
         number=number,
-        published_at=ctx.now.astimezone(tz),
+        published_at=local(ctx.now),
         meeting_title=m.title,
-        meeting_start=(started or m.starts_at).astimezone(tz),
+        meeting_start=local(started or m.starts_at),
         location=m.location,
         chair_name=chair.full_name,
         chair_title=chair.title,

@@ -15,7 +15,7 @@ from docs.conclusions.minutes_pdf import Attendee, Minutes, PollResult, Speech, 
 from docs.conclusions.models import Conclusion
 from docs.pdfkit import ascii_initials
 from meeting.actions.meetings import held_times
-from meeting.floor_views import poll_view
+from meeting.floor.models import SpeakingRequest
 from meeting.http import current_user, server_of
 from meeting.hub import Flag, MeetingContext
 from meeting.jsonable import zone
@@ -23,14 +23,15 @@ from meeting.models import (
     EVERY_ROLE,
     VOTERS,
     Participant,
-    Poll,
     Role,
-    SpeakingRequest,
     User,
 )
 from meeting.models import (
     Response as Answer,
 )
+from meeting.polls.models import Poll
+from meeting.polls.views import poll_view
+from meeting.when import local
 
 ROLE_LABEL = {
     Role.CHAIR: "Chủ trì",
@@ -55,7 +56,6 @@ def attendance_text(p: Participant, names: dict[int, str], deputy_of: dict[int, 
 
 async def build_minutes(ctx: MeetingContext) -> Minutes:
     m = ctx.meeting
-    tz = zone()
     settings = ctx.server.settings
     parts = await Participant.filter(meeting=m).select_related("user").order_by("id")
     names = {p.user_id: p.user.full_name for p in parts}
@@ -89,7 +89,7 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
                 names[uid],
                 titles.get(r.agenda_item_id, ""),
                 r.topic,
-                r.started_at.astimezone(tz),
+                local(r.started_at),
                 dur,
             )
         )
@@ -135,11 +135,11 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
         issuing_body=settings.issuing_body,
         place=settings.issuing_place,
         number=f"Số: {m.id}/BB-{ascii_initials(settings.issuing_body)}",
-        made_at=ctx.now.astimezone(tz),
+        made_at=local(ctx.now),
         meeting_title=m.title,
         status=str(m.status),
-        starts_at=m.starts_at.astimezone(tz),
-        ends_at=m.ends_at.astimezone(tz),
+        starts_at=local(m.starts_at),
+        ends_at=local(m.ends_at),
         location=m.location,
         chair_name=chair.full_name,
         secretary_names=secretaries,
@@ -148,8 +148,8 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
         speeches=speeches,
         polls=polls,
         conclusions=conclusions,
-        started_at=started.astimezone(tz) if started else None,
-        ended_at=ended.astimezone(tz) if ended else None,
+        started_at=local(started) if started else None,
+        ended_at=local(ended) if ended else None,
         majority_rule=(
             f"Nguyên tắc: nội dung được thông qua khi số phiếu tán thành vượt quá một nửa "
             f"{base_label}"

@@ -7,11 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
 
-from meeting.actions.floor import close_floor
-from meeting.actions.polls import close_open_polls
 from meeting.changelog import note_role_change, resume_or_snapshot
-from meeting.ends import WhenMeetingEnds
 from meeting.errors import conflict, invalid
+from meeting.hooks import WhenMeetingEnds
 from meeting.hub import (
     STAFF,
     Context,
@@ -241,12 +239,11 @@ async def end(ctx: MeetingContext, p: MeetingId) -> dict:
     await m.save()
     await _record_held(ctx, "meeting:end")
     await push_meeting(ctx)
-    # What the features close with the meeting (the agenda: the item under discussion), pushed
-    # after the meeting's own push and in the same change.
+    # What the features close with the meeting (the agenda: the item under discussion; the
+    # floor; open votes), pushed after the meeting's own push and in the same change
+    # (meeting/hooks.py).
     for ending in ctx.server.extensions(WhenMeetingEnds):
         await ending.run(ctx)
-    await close_floor(ctx)
-    await close_open_polls(ctx)
     ctx.signal(MeetingEnded(meeting_id=m.id))
     return meeting_view(m)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from meeting.models import SpeakingRequest
+from meeting.floor.models import SpeakingRequest
 from tests.docs.helpers import uploaded
 from tests.docs.pdfs import vietnamese_pdf
 from tests.live import Live, meeting_with

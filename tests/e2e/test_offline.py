@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from meeting import offline
-from meeting.models import Opinion
+from meeting.opinions.models import Opinion
 from tests.docs.helpers import uploaded
 from tests.docs.pdfs import vietnamese_pdf
 from tests.e2e.conftest import Browsers, shot, unique

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from meeting.actions.floor import FloorChanged
+from meeting.floor.actions import FloorChanged
 from tests.floor.common import table
 from tests.live import Live
 from tests.signal_log import SignalLog

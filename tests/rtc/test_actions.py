@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from meeting.actions.floor import FloorChanged
+from meeting.floor.actions import FloorChanged
 from meeting.signals import SocketDisconnected
 from rtc.service import media_of
 from tests.live import Live, meeting_with

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from meeting.actions.floor import FloorChanged
+from meeting.floor.actions import FloorChanged
 from rtc import InvalidOffer, RtcSettings
 from rtc.service import Media, media_of
 from rtc.worker_room import WorkerRoom

@@ -1,8 +1,9 @@
 """The floor (đăng ký phát biểu): request, withdraw, grant, reject, end.
 
-A request's state comes from its timestamps (see meeting.floor_views). Every change pushes
+A request's state comes from its timestamps (see meeting/floor/views.py). Every change pushes
 `floor:state` to everyone; a change of speaker also fires FloorChanged, which the media relay
-follows to switch the main stream.
+follows to switch the main stream. When the meeting ends the floor closes inside meeting:end's
+transaction (close_floor, offered to the core as WhenMeetingEnds: meeting/floor/feature.py).
 """
 
 from __future__ import annotations
@@ -15,15 +16,10 @@ from pydantic import Field
 from meeting.agenda_ref import item_under_discussion, named_item
 from meeting.client_keys import ClientKeyField, once
 from meeting.errors import conflict, forbidden, not_found
-from meeting.floor_views import SPEAKING, WAITING, current_speaker, floor_state, request_state
-from meeting.hub import MeetingContext, Payload, action
-from meeting.models import (
-    EVERY_ROLE,
-    MeetingStatus,
-    Response,
-    Role,
-    SpeakingRequest,
-)
+from meeting.floor.models import SpeakingRequest
+from meeting.floor.views import SPEAKING, WAITING, current_speaker, floor_state, request_state
+from meeting.hub import MeetingContext, MeetingId, Payload, action, meeting_of
+from meeting.models import EVERY_ROLE, MeetingStatus, Response, Role
 from meeting.signals import Signal
 
 REQUESTERS = {Role.DELEGATE, Role.POINT, Role.SECRETARY}
@@ -58,15 +54,8 @@ class FloorReject(Payload):
     reason: str = Field(default="", max_length=2000)
 
 
-class MeetingId(Payload):
-    meeting_id: int
-
-
-async def request_meeting(p: Any) -> int | None:
-    """Actions that name a request are about the request's meeting."""
-    return (
-        await SpeakingRequest.filter(id=p.request_id).first().values_list("meeting_id", flat=True)
-    )
+# Actions that name a request are about the request's meeting.
+request_meeting = meeting_of(SpeakingRequest, "request_id")
 
 
 def _live(ctx: MeetingContext) -> None:
@@ -98,7 +87,7 @@ async def request(ctx: MeetingContext, p: FloorRequest) -> dict[str, Any]:
 
 async def _request(ctx: MeetingContext, p: FloorRequest) -> dict[str, Any]:
     m = ctx.meeting
-    assert m is not None and ctx.participant is not None
+    assert ctx.participant is not None
     _live(ctx)
     if ctx.participant.response == Response.DELEGATED:
         raise forbidden("Bạn đã cử người dự họp thay")
@@ -134,7 +123,7 @@ async def grant(ctx: MeetingContext, p: FloorGrant) -> dict[str, Any]:
     if request_state(r) != WAITING:
         raise conflict("Yêu cầu này đã được xử lý hoặc đã rút")
     now = ctx.now
-    speaking = await current_speaker(ctx.meeting.id)  # type: ignore[union-attr]
+    speaking = await current_speaker(ctx.meeting.id)
     if speaking is not None:
         speaking.ended_at = now
         speaking.outcome = "done"

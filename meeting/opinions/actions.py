@@ -1,7 +1,7 @@
 """Written opinions (góp ý) on the meeting, an agenda item or a document.
 
 Staff see all of them, an author sees their own; `opinion:added` goes to staff and the author.
-Documents live in the docs package: the core keeps only the id and asks the DocumentCheck
+Documents live in the docs package: an opinion keeps only the id and asks the DocumentCheck
 extensions the features offer (docs: is it a live document of that meeting?).
 """
 
@@ -16,9 +16,11 @@ from pydantic import StringConstraints
 from meeting.agenda_ref import named_item
 from meeting.client_keys import ClientKeyField, once
 from meeting.errors import ActionError, conflict, invalid
-from meeting.floor_views import opinion_view
-from meeting.hub import MeetingContext, Payload, action
-from meeting.models import EVERY_ROLE, MeetingStatus, Opinion, Role, User
+from meeting.hub import MeetingContext, MeetingId, Payload, action
+from meeting.models import EVERY_ROLE, MeetingStatus, Role
+from meeting.opinions.models import Opinion
+from meeting.opinions.views import opinion_view
+from meeting.views import full_names
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,6 @@ class OpinionSubmit(Payload):
     agenda_item_id: int | None = None
     document_id: int | None = None
     client_key: ClientKeyField | None = None  # sent again after a drop: answered once
-
-
-class MeetingId(Payload):
-    meeting_id: int
 
 
 @action("opinion:submit", payload=OpinionSubmit, roles=AUTHORS)
@@ -85,6 +83,5 @@ async def list_opinions(ctx: MeetingContext, p: MeetingId) -> list[dict[str, Any
     if not ctx.is_staff:
         query = query.filter(user=ctx.user)
     rows = await query.order_by("created_at", "id")
-    ids = {o.user_id for o in rows}
-    names = dict(await User.filter(id__in=ids).values_list("id", "full_name")) if ids else {}
+    names = await full_names({o.user_id for o in rows})
     return [opinion_view(o, names.get(o.user_id, "")) for o in rows]

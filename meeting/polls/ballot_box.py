@@ -32,7 +32,7 @@ import struct
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from tortoise.connection import connections
 
-from meeting.models import Ballot, Poll, SealedBallot
+from meeting.polls.models import Ballot, Poll, SealedBallot
 
 _random = random.SystemRandom()
 

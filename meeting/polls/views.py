@@ -1,136 +1,21 @@
-"""What clients see of running the meeting: the floor (requests to speak), opinions and polls.
+"""What clients see of votes: `poll:state` (a public and, while open, a staff variant) and the
+snapshot's "polls", plus who may vote (/api §3.2 `poll:state`; §3.3 `polls`).
 
 One function per shape, used by the actions' acks, their pushes and the snapshot alike
-(/api §3.2 `floor:state`, `opinion:added`, `poll:state`; §3.3 `floor`, `polls`).
-
-A request to speak has no status column: waiting / speaking / done follows from its timestamps
-(requested_at, started_at, ended_at), as OpenSlides does. A time limit is kept as the start plus
-`time_limit_s`; pushes carry the absolute `deadline` and clients draw the countdown.
+(/api §3.2 `poll:state`, §3.3 `polls`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from meeting.hub import Context, MeetingContext, snapshot_part
-from meeting.models import (
-    VOTERS,
-    Ballot,
-    Meeting,
-    Opinion,
-    Participant,
-    Poll,
-    PollVoter,
-    Response,
-    SpeakingRequest,
-    User,
-)
-
-WAITING, SPEAKING, DONE = "waiting", "speaking", "done"
+from meeting.models import VOTERS, Meeting, Participant, Response
+from meeting.polls.models import Ballot, Poll, PollVoter
+from meeting.views import full_names
 
 # Default options of a vote (/api §3.1 poll:create).
 DEFAULT_OPTIONS = ["Tán thành", "Không tán thành", "Không biểu quyết"]
-
-
-def request_state(r: SpeakingRequest) -> str:
-    if r.ended_at is not None:
-        return DONE
-    if r.started_at is not None:
-        return SPEAKING
-    return WAITING
-
-
-def deadline(r: SpeakingRequest) -> datetime | None:
-    if r.started_at is None or r.time_limit_s is None:
-        return None
-    return r.started_at + timedelta(seconds=r.time_limit_s)
-
-
-def request_view(r: SpeakingRequest, names: dict[int, str]) -> dict[str, Any]:
-    uid = r.user_id
-    return {
-        "request_id": r.id,
-        "user_id": uid,
-        "full_name": names.get(uid, ""),
-        "agenda_item_id": r.agenda_item_id,
-        "topic": r.topic,
-        "requested_at": r.requested_at,
-        "started_at": r.started_at,
-        "ended_at": r.ended_at,
-        "time_limit_s": r.time_limit_s,
-        "deadline": deadline(r),
-        "state": request_state(r),
-        "outcome": r.outcome,
-    }
-
-
-async def open_requests(meeting_id: int) -> list[SpeakingRequest]:
-    """Requests not ended, in request order (the queue, and the speaker if any)."""
-    return await SpeakingRequest.filter(meeting_id=meeting_id, ended_at__isnull=True).order_by(
-        "requested_at", "id"
-    )
-
-
-async def current_speaker(meeting_id: int) -> SpeakingRequest | None:
-    return (
-        await SpeakingRequest.filter(
-            meeting_id=meeting_id, started_at__isnull=False, ended_at__isnull=True
-        )
-        .order_by("-started_at")
-        .first()
-    )
-
-
-async def current_speaker_id(meeting_id: int) -> int | None:
-    """Who has the floor now (e.g. for `document:present`: the chair or the current speaker)."""
-    r = await current_speaker(meeting_id)
-    return r.user_id if r else None
-
-
-async def _names(user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    return dict(await User.filter(id__in=user_ids).values_list("id", "full_name"))
-
-
-async def floor_state(meeting_id: int) -> dict[str, Any]:
-    """`floor:state`: the speaker (or null) and the queue in request order."""
-    rows = await open_requests(meeting_id)
-    names = await _names({r.user_id for r in rows})
-    speaker = None
-    queue = []
-    for r in rows:
-        view = request_view(r, names)
-        if r.started_at is not None:
-            speaker = view
-        else:
-            queue.append(view)
-    return {"speaker": speaker, "queue": queue}
-
-
-@snapshot_part("floor")
-async def _snapshot_floor(ctx: Context, meeting: Meeting) -> dict[str, Any]:
-    return await floor_state(meeting.id)
-
-
-# --- opinions ---------------------------------------------------------------------------
-
-
-def opinion_view(o: Opinion, full_name: str) -> dict[str, Any]:
-    return {
-        "id": o.id,
-        "meeting_id": o.meeting_id,
-        "user_id": o.user_id,
-        "full_name": full_name,
-        "agenda_item_id": o.agenda_item_id,
-        "document_id": o.document_id,
-        "text": o.text,
-        "created_at": o.created_at,
-    }
-
-
-# --- polls ------------------------------------------------------------------------------
 
 
 def _seat_owner(user_id: int, deputy_of: dict[int, int | None]) -> int:
@@ -209,7 +94,7 @@ async def poll_view(poll: Poll, *, staff: bool) -> dict[str, Any]:
         rows = await Ballot.filter(poll=poll, user_id__isnull=False).values_list(
             "user_id", "option"
         )
-        names = await _names({uid for uid, _ in rows})
+        names = await full_names({uid for uid, _ in rows})
         view["votes"] = sorted(
             ({"user_id": uid, "full_name": names.get(uid, ""), "option": opt} for uid, opt in rows),
             key=lambda v: (v["option"], v["full_name"]),

@@ -4,8 +4,9 @@ Voters are the chair, delegates and points. A member who sent a deputy votes thr
 who must be present; the seat (the member and whoever holds it for them) has one vote per poll,
 whatever the order of delegations, re-delegations and taking the seat back. WHO voted
 (PollVoter) is stored apart from WHAT was voted; a secret vote's choice is sealed until the close
-(meeting/ballot_box.py), so no row, commit or WAL frame links a person to a choice. The eligible
-count is frozen at close.
+(meeting/polls/ballot_box.py), so no row, commit or WAL frame links a person to a choice. The eligible
+count is frozen at close. When the meeting ends, open votes close inside meeting:end's
+transaction (close_open_polls, offered to the core as WhenMeetingEnds: meeting/polls/feature.py).
 """
 
 from __future__ import annotations
@@ -14,20 +15,13 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from meeting import ballot_box
 from meeting.agenda_ref import named_item
 from meeting.errors import conflict, forbidden, invalid, not_found
-from meeting.floor_views import DEFAULT_OPTIONS, eligible_voters, poll_view, push_poll, seat_of
-from meeting.hub import STAFF, Context, MeetingContext, Payload, action
-from meeting.models import (
-    VOTERS,
-    Ballot,
-    MeetingStatus,
-    Poll,
-    PollVoter,
-    Response,
-    Role,
-)
+from meeting.hub import STAFF, Context, MeetingContext, Payload, action, meeting_of
+from meeting.models import VOTERS, MeetingStatus, Response, Role
+from meeting.polls import ballot_box
+from meeting.polls.models import Ballot, Poll, PollVoter
+from meeting.polls.views import DEFAULT_OPTIONS, eligible_voters, poll_view, push_poll, seat_of
 
 Option = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
@@ -49,8 +43,8 @@ class PollVote(Payload):
     option: int
 
 
-async def poll_meeting(p: Any) -> int | None:
-    return await Poll.filter(id=p.poll_id).first().values_list("meeting_id", flat=True)
+# Actions that name a vote are about the vote's meeting.
+poll_meeting = meeting_of(Poll, "poll_id")
 
 
 async def _the_poll(ctx: MeetingContext, poll_id: int) -> Poll:

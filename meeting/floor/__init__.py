@@ -1,0 +1,1 @@
+"""The floor (đăng ký phát biểu): requests to speak, the speaker and the queue (feature.py)."""
