@@ -15,6 +15,7 @@ from docs.conclusions.minutes_pdf import Attendee, Minutes, PollResult, Speech, 
 from docs.conclusions.models import Conclusion
 from docs.pdfkit import ascii_initials
 from meeting.actions.meetings import held_times
+from meeting.config import Settings
 from meeting.floor.models import SpeakingRequest
 from meeting.http import current_user, server_of
 from meeting.hub import Flag, MeetingContext
@@ -22,6 +23,7 @@ from meeting.jsonable import zone
 from meeting.models import (
     EVERY_ROLE,
     VOTERS,
+    Meeting,
     Participant,
     Role,
     User,
@@ -54,18 +56,15 @@ def attendance_text(p: Participant, names: dict[int, str], deputy_of: dict[int, 
     return here
 
 
-async def build_minutes(ctx: MeetingContext) -> Minutes:
-    m = ctx.meeting
-    settings = ctx.server.settings
-    parts = await Participant.filter(meeting=m).select_related("user").order_by("id")
-    names = {p.user_id: p.user.full_name for p in parts}
-    chair = await User.get(id=m.chair_id)
-    names.setdefault(chair.id, chair.full_name)
+RANK = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.DELEGATE: 2, Role.POINT: 3, Role.OBSERVER: 4}
+
+
+def _attendees(parts: list[Participant], names: dict[int, str]) -> list[Attendee]:
+    """Everyone invited, chair first, with how they attended. `parts` is sorted here."""
     # who attends for whom: the absent member -> their deputy's name
     deputy_of = {p.substitute_for_id: p.user.full_name for p in parts if p.substitute_for_id}
-    rank = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.DELEGATE: 2, Role.POINT: 3, Role.OBSERVER: 4}
-    parts.sort(key=lambda p: (rank.get(p.role, 9), p.id))
-    attendees = [
+    parts.sort(key=lambda p: (RANK.get(p.role, 9), p.id))
+    return [
         Attendee(
             p.user.full_name,
             p.user.title,
@@ -74,8 +73,10 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
         )
         for p in parts
     ]
-    items = await AgendaItem.filter(meeting=m).order_by("position", "id")
-    titles = {i.id: i.title for i in items}
+
+
+async def _speeches(m: Meeting, names: dict[int, str], titles: dict[int, str]) -> list[Speech]:
+    """Who spoke, on what, when and how long, in order."""
     speeches = []
     for r in await SpeakingRequest.filter(meeting=m, started_at__isnull=False).order_by(
         "started_at", "id"
@@ -85,19 +86,24 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
             names[uid] = (await User.get(id=uid)).full_name
         dur = int((r.ended_at - r.started_at).total_seconds()) if r.ended_at else None
         speeches.append(
-            Speech(
-                names[uid],
-                titles.get(r.agenda_item_id, ""),
-                r.topic,
-                local(r.started_at),
-                dur,
-            )
+            Speech(names[uid], titles.get(r.agenda_item_id, ""), r.topic, local(r.started_at), dur)
         )
-    # The majority's base (settings.vote_majority_of): every voting member (a deputy stands for
-    # the one they replace), or those present when the vote closed.
-    members = sum(1 for p in parts if p.role in VOTERS and p.response != Answer.DELEGATED)
-    of_members = settings.vote_majority_of == "members"
-    base_label = "tổng số thành viên có quyền biểu quyết" if of_members else "số thành viên có mặt"
+    return speeches
+
+
+def _majority_base(parts: list[Participant], settings: Settings) -> tuple[int | None, str]:
+    """The majority's base (settings.vote_majority_of): every voting member (a deputy stands for
+    the one they replace) — (their number, its words) — or those present when the vote closed
+    (None: counted per vote)."""
+    if settings.vote_majority_of == "members":
+        members = sum(1 for p in parts if p.role in VOTERS and p.response != Answer.DELEGATED)
+        return members, "tổng số thành viên có quyền biểu quyết"
+    return None, "số thành viên có mặt"
+
+
+async def _poll_results(
+    m: Meeting, titles: dict[int, str], members: int | None, base_label: str
+) -> list[PollResult]:
     polls = []
     for poll in await Poll.filter(meeting=m).order_by("id"):
         v = await poll_view(poll, staff=False)
@@ -111,13 +117,19 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
                 v["counts"],
                 v["voted"],
                 v["eligible"],
-                base=members if of_members else (v["eligible"] or 0),
+                base=members if members is not None else (v["eligible"] or 0),
                 base_label=base_label,
             )
         )
-    started, ended = await held_times(m)
+    return polls
+
+
+async def _conclusions(
+    ctx: MeetingContext, items: list[AgendaItem], titles: dict[int, str]
+) -> list[tuple[str, str]]:
+    """(title, text) per agenda item in agenda order, the overall conclusion last."""
     conclusions = []
-    rows = await Conclusion.filter(meeting=m)
+    rows = await Conclusion.filter(meeting=ctx.meeting)
     order = {i.id: i.position for i in items}
     rows.sort(key=lambda c: (c.agenda_item_id is None, order.get(c.agenda_item_id, 0), c.id))
     for c in rows:
@@ -130,7 +142,30 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
         if ctx.is_staff and c.text != c.published_text:
             title = f"{title or 'Kết luận chung'} (dự thảo)"
         conclusions.append((title, text.strip()))
-    secretaries = [p.user.full_name for p in parts if p.role == Role.SECRETARY]
+    return conclusions
+
+
+def _majority_rule(members: int | None, base_label: str) -> str:
+    return (
+        f"Nguyên tắc: nội dung được thông qua khi số phiếu tán thành vượt quá một nửa "
+        f"{base_label}"
+        + (f" ({members} người)." if members is not None else " khi kết thúc biểu quyết.")
+    )
+
+
+async def build_minutes(ctx: MeetingContext) -> Minutes:
+    """What the minutes say, read from the meeting as this caller may see it."""
+    m = ctx.meeting
+    settings = ctx.server.settings
+    parts = await Participant.filter(meeting=m).select_related("user").order_by("id")
+    names = {p.user_id: p.user.full_name for p in parts}
+    chair = await User.get(id=m.chair_id)
+    names.setdefault(chair.id, chair.full_name)
+    attendees = _attendees(parts, names)
+    items = await AgendaItem.filter(meeting=m).order_by("position", "id")
+    titles = {i.id: i.title for i in items}
+    members, base_label = _majority_base(parts, settings)
+    started, ended = await held_times(m)
     return Minutes(
         issuing_body=settings.issuing_body,
         place=settings.issuing_place,
@@ -142,19 +177,15 @@ async def build_minutes(ctx: MeetingContext) -> Minutes:
         ends_at=local(m.ends_at),
         location=m.location,
         chair_name=chair.full_name,
-        secretary_names=secretaries,
+        secretary_names=[p.user.full_name for p in parts if p.role == Role.SECRETARY],
         attendees=attendees,
         agenda=[i.title for i in items],
-        speeches=speeches,
-        polls=polls,
-        conclusions=conclusions,
+        speeches=await _speeches(m, names, titles),
+        polls=await _poll_results(m, titles, members, base_label),
+        conclusions=await _conclusions(ctx, items, titles),
         started_at=local(started) if started else None,
         ended_at=local(ended) if ended else None,
-        majority_rule=(
-            f"Nguyên tắc: nội dung được thông qua khi số phiếu tán thành vượt quá một nửa "
-            f"{base_label}"
-            + (f" ({members} người)." if of_members else " khi kết thúc biểu quyết.")
-        ),
+        majority_rule=_majority_rule(members, base_label),
     )
 
 
