@@ -109,7 +109,7 @@ def rss_kb(pid: int, field: str) -> int:
     return 0
 
 
-async def fetch(client, url: str, token: str, keep: bool) -> tuple[int, str, bytes | None, float]:  # noqa: ANN001
+async def fetch(client, url: str, token: str, keep: bool) -> tuple[int, str, bytes | None, float]:
     h = hashlib.sha256()
     kept = io.BytesIO() if keep else None
     size = 0

@@ -34,12 +34,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import relay_receivers  # noqa: E402
-import relay_server  # noqa: E402
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription  # noqa: E402
-from relay_media import FPS, audio_track, light_track, video_track  # noqa: E402
+import relay_receivers
+import relay_server
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from relay_media import FPS, audio_track, light_track, video_track
 
-from rtc.aiortc_hooks import use_host_addresses  # noqa: E402
+from rtc.aiortc_hooks import use_host_addresses
 
 TICKS = os.sysconf("SC_CLK_TCK")
 HOLD = 0.95

@@ -22,7 +22,7 @@ if __name__ == "__main__":
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rtc.frames import OutFrame  # noqa: E402
+from rtc.frames import OutFrame
 
 WIDTH, HEIGHT, FPS, GOP, BITRATE = 1280, 720, 30, 30, 1_500_000
 CLIP_FRAMES = 90

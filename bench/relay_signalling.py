@@ -29,13 +29,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription  # noqa: E402
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
-from bench.relay_media import FPS, LoopTrack, audio_track, light_track, video_track  # noqa: E402
-from bench.relay_receivers import LightReceiver  # noqa: E402
-from rtc.aiortc_hooks import use_host_addresses  # noqa: E402
-from rtc.service import media_of  # noqa: E402
-from tests.live import make_settings, meeting_with, running  # noqa: E402
+from bench.relay_media import FPS, LoopTrack, audio_track, light_track, video_track
+from bench.relay_receivers import LightReceiver
+from rtc.aiortc_hooks import use_host_addresses
+from rtc.service import media_of
+from tests.live import make_settings, meeting_with, running
 
 STEP = 90000 // FPS
 

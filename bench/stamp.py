@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from docs import stamp  # noqa: E402
-from tests.docs.pdfs import vietnamese_pdf  # noqa: E402
+from docs import stamp
+from tests.docs.pdfs import vietnamese_pdf
 
 
 def text_for(i: int) -> str:

@@ -24,12 +24,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import wall_receivers  # noqa: E402
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription  # noqa: E402
-from relay import Bench, Child, cpu_seconds  # noqa: E402
-from relay_media import LIGHT, light_track  # noqa: E402
+import wall_receivers
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from relay import Bench, Child, cpu_seconds
+from relay_media import LIGHT, light_track
 
-from rtc.aiortc_hooks import use_host_addresses  # noqa: E402
+from rtc.aiortc_hooks import use_host_addresses
 
 TILES = 16
 WALLS = 2

@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.relay_media import LIGHT, audio_track, light_track, video_track  # noqa: E402
-from rtc import Room, RtcSettings  # noqa: E402
-from tests.rtc.browser_jitter import browser_like  # noqa: E402
-from tests.rtc.impaired_link import ImpairedLink, Impairment  # noqa: E402
-from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, connect  # noqa: E402
+from bench.relay_media import LIGHT, audio_track, light_track, video_track
+from rtc import Room, RtcSettings
+from tests.rtc.browser_jitter import browser_like
+from tests.rtc.impaired_link import ImpairedLink, Impairment
+from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, connect
 
 FULL_CLIP = (640, 360, 30, 800_000)
 FULL_SIZE, LIGHT_SIZE = FULL_CLIP[:2], LIGHT[:2]

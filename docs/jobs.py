@@ -92,7 +92,7 @@ def warm_up() -> None:
     proc.close()
 
 
-def pdf_budget(settings: Any) -> Budget:  # noqa: ANN401 - meeting.config.Settings
+def pdf_budget(settings: Any) -> Budget:
     return Budget(settings.pdf_job_seconds, settings.pdf_job_memory_mb)
 
 

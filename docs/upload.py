@@ -231,7 +231,7 @@ def _int_field(fields: dict[str, str], name: str) -> int | None:
     return int(raw)
 
 
-async def check_upload(server: Any, store: Store, temp: Path) -> dict[str, Any]:  # noqa: ANN401
+async def check_upload(server: Any, store: Store, temp: Path) -> dict[str, Any]:
     """The bounded intake job (docs/pdfcheck.intake): its answer, or the reason it was refused.
     The job's work folder holds the cleaned file and the copy skeleton until they are stored."""
     work = await asyncio.to_thread(store.job_dir)
@@ -254,7 +254,7 @@ async def check_upload(server: Any, store: Store, temp: Path) -> dict[str, Any]:
     return checked
 
 
-def over_budget(why: str, settings: Any) -> ActionError:  # noqa: ANN401
+def over_budget(why: str, settings: Any) -> ActionError:
     what = {
         "time": f"kiểm tra tệp cần hơn {settings.pdf_job_seconds:g} giây",
         "memory": f"kiểm tra tệp cần hơn {settings.pdf_job_memory_mb} MB bộ nhớ",

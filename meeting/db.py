@@ -109,7 +109,7 @@ async def _migration_lock(url: str) -> AsyncIterator[None]:
         await conn.close()  # closing the session releases the lock
 
 
-class database:  # noqa: N801 - used as `async with database(...)`
+class database:
     """Open the database outside the server (command-line tools): migrate, then connect."""
 
     def __init__(self, db_url: str, apps: Apps) -> None:

@@ -17,7 +17,7 @@ class _Keep:
     def __init__(self, box: queue.Queue[Message]) -> None:
         self.box = box
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.box.put(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

@@ -18,7 +18,7 @@ def _far_midnight() -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def _ics(msg) -> Calendar:  # noqa: ANN001 - an email.message.Message
+def _ics(msg) -> Calendar:
     for part in msg.walk():
         if part.get_content_type() == "text/calendar":
             return Calendar.from_ical(part.get_payload(decode=True))

@@ -150,7 +150,7 @@ async def test_signed_notice(signing: tuple[Live, Path]) -> None:
         assert (await http.get(f"/api/documents/{doc_id}/signature")).status_code == 401
 
 
-def load_cert(der: bytes):  # noqa: ANN201 - an asn1crypto certificate, as pyHanko takes it
+def load_cert(der: bytes):
     path = Path(tempfile.mkdtemp()) / "cert.der"
     path.write_bytes(der)
     return load_cert_from_pemder(str(path))

@@ -98,7 +98,7 @@ def truncated_pdf(pages: int = 5) -> bytes:
 # --- hostile files (issue 11): small to send, costly to open -----------------------------------
 
 
-def _with_writer(pages: int = 1):  # noqa: ANN202 - a pypdf PdfWriter
+def _with_writer(pages: int = 1):
     from pypdf import PdfReader, PdfWriter
 
     return PdfWriter(clone_from=PdfReader(io.BytesIO(vietnamese_pdf(pages))))
@@ -119,7 +119,7 @@ def _flate_stream(chunks: int, chunk: bytes) -> object:
     return s
 
 
-def _written(writer) -> bytes:  # noqa: ANN001
+def _written(writer) -> bytes:
     buf = io.BytesIO()
     writer.write(buf)
     return buf.getvalue()

@@ -55,7 +55,7 @@ async def test_delegate_follows_the_presented_page(clients: Live, browsers: Brow
     await shot(chair, "docs-chair-presents")
 
 
-async def test_uploader_is_told_what_was_removed(clients: Live, browsers: Browsers, tmp_path) -> None:  # noqa: ANN001, F811
+async def test_uploader_is_told_what_was_removed(clients: Live, browsers: Browsers, tmp_path) -> None:  # noqa: F811
     """Issue 11: a PDF with JavaScript, a launch action and an embedded program is stored
     without them, and the secretary who uploaded it reads what was removed."""
     from tests.docs.pdfs import active_pdf

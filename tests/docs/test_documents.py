@@ -109,7 +109,7 @@ async def test_same_file_is_stored_once(clients: Live) -> None:
     ],
     ids=["zero-bytes", "renamed-docx", "truncated", "encrypted"],
 )
-async def test_bad_files_are_refused_and_nothing_stored(clients: Live, make, status, code, detail) -> None:  # noqa: ANN001
+async def test_bad_files_are_refused_and_nothing_stored(clients: Live, make, status, code, detail) -> None:
     m = await meeting_with(clients)
     before = store_files(clients)
     r = await upload(clients, m["secretary"].token, m["meeting_id"], make(), filename="bao-cao.pdf")
@@ -157,7 +157,7 @@ async def test_over_the_limit_is_413_and_nothing_stored() -> None:
         assert "1 MB" in r.json()["error"]["message"]
 
         # Without a Content-Length (chunked), the server stops reading once past the limit.
-        async def chunks():  # noqa: ANN202
+        async def chunks():
             boundary = "XyZ"
             yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
                    "Content-Type: application/pdf\r\n\r\n").encode()

@@ -208,7 +208,7 @@ async def legacy_document(live: Live, meeting_id: int, data: bytes) -> Document:
         return await _legacy_row(live, meeting_id, staged, data)
 
 
-async def _legacy_row(live: Live, meeting_id: int, staged: Any, data: bytes) -> Document:  # noqa: ANN401
+async def _legacy_row(live: Live, meeting_id: int, staged: Any, data: bytes) -> Document:
     meeting = await Meeting.get(id=meeting_id)
     doc = await Document.create(
         meeting=meeting,
@@ -337,7 +337,7 @@ async def test_a_refused_replacement_leaves_no_file_in_the_store(clients: Live) 
     assert not store_for(clients.server.settings).path(sha).exists()
 
 
-def _serve(data_dir: Path, settings: Any, port: int, log: Path) -> subprocess.Popen[bytes]:  # noqa: ANN401
+def _serve(data_dir: Path, settings: Any, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
@@ -381,7 +381,7 @@ async def test_crash_leftovers_are_cleaned_at_the_next_start(tmp_path: Path) -> 
                 await asyncio.sleep(0.1)  # a process we do not control: no event to await
             sent = asyncio.Event()
 
-            async def body():  # noqa: ANN202
+            async def body():
                 yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'
                 yield b"%PDF-1.7\n" + b"0" * 300_000
                 sent.set()

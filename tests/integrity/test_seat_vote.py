@@ -7,7 +7,7 @@ from __future__ import annotations
 from tests.live import Live, meeting_with
 
 
-async def _open_poll(m: dict, chair_c, question: str, secret: bool = False) -> int:  # noqa: ANN001
+async def _open_poll(m: dict, chair_c, question: str, secret: bool = False) -> int:
     poll = await m["secretary_client"].ok(
         "poll:create", {"meeting_id": m["meeting_id"], "question": question, "secret": secret}
     )
