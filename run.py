@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from agenda.feature import AGENDA
 from docs.conclusions.feature import CONCLUSIONS
-from docs.feature_documents import DOCUMENTS
+from docs.feature import DOCUMENTS
 from meeting.clock import Clock
 from meeting.config import Settings
 from meeting.db import CORE_APPS, database, tortoise_config

@@ -1,4 +1,3 @@
-"""Meeting documents: storage, per-viewer stamping, presenting, notes (feature_documents: the
-DOCUMENTS feature); and the documents the meeting produces — conclusions, the notice, the
-minutes (the docs.conclusions package; its feature: CONCLUSIONS). Kept free of imports: the PDF
-jobs' children import docs."""
+"""Meeting documents: storage, per-viewer stamping, presenting, notes (docs.feature: DOCUMENTS);
+and the documents the meeting produces — conclusions, the notice, the minutes (docs.conclusions,
+its feature CONCLUSIONS). Kept free of imports: the PDF jobs' children import docs."""

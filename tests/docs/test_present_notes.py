@@ -125,7 +125,7 @@ async def test_notes_are_private(clients: Live) -> None:
 
 
 async def test_demo_step_adds_documents_under_agenda_items(clients: Live) -> None:
-    from docs.feature_documents import demo_documents
+    from docs.feature import demo_documents
     from meeting.models import Meeting, User
 
     assert demo_documents in clients.server.composition.demo
