@@ -8,6 +8,7 @@
 //     roles: null,                           // null = everyone in the meeting; or a list of
 //                                            // meeting roles that see it, e.g. ["chair", "secretary"]
 //     pushes: { "document:added": (state, body) => { ... } }, // optional: see below
+//     alerts(state, ctx) { return [...]; },  // optional: see below
 //     mount(el, ctx) { ...; return { destroy() { ... } }; },
 //   };
 //
@@ -40,6 +41,21 @@
 // push event → reducer (state, body) => void, kept in its folder's pushes.js. Nothing registers
 // on import: the meeting screen hands every listed feature's pushes to liveMeeting (api.js).
 //
+// A feature that needs the person at once, whatever tab they are reading (the floor given to
+// them, a vote they can cast), declares it in an `alerts(state, ctx)` field, kept in its folder's
+// alerts.js. The meeting screen asks every feature it shows on every change of state, with ctx
+// {user, role (state.my_role), t}; it returns the alerts that apply now, each
+//
+//   { key: "vote-12",                        // one thing to tell; a key the person dismissed is
+//                                            // not shown again on this screen
+//     kind: "vote",                          // the banner's class and its data-testid alert-<kind>
+//     title, text,                           // in the user's language (ctx.t)
+//     action: t("Biểu quyết ngay", "Vote now") } // optional: the button opening the tab ("Xem")
+//
+// and parts/alerts.js tells them: a banner until dismissed or no longer returned, a beep and a
+// vibration for what appears after the screen opened, and the feature's own tab marked until
+// opened (a part of a shared tab marks and opens that tab).
+//
 // Add a feature by importing it here and listing it in `features`. Each subject has one folder
 // (static/js/<subject>/): its panel (panel.js), its pushes (pushes.js) and its CSS side by side.
 // Several subjects can share one tab: together({id, label, parts}) stacks their panels.
@@ -54,7 +70,8 @@ import { h, fill } from "./dom.js";
 
 /** One tab holding several features' panels, in order (each mounted in a .panel-part of one
  * .panel-stack, so their cards space as one list). Its roles admit whoever any part admits; a
- * part is mounted only for the roles it admits; its pushes are all the parts' pushes; a part's
+ * part is mounted only for the roles it admits; its pushes are all the parts' pushes, its alerts
+ * those of the parts that admit the role (opening and marking this tab); a part's
  * ctx.show(partId) shows this tab. */
 export function together({ id, label, parts }) {
   return {
@@ -62,6 +79,9 @@ export function together({ id, label, parts }) {
     label,
     roles: parts.some((p) => !p.roles) ? null : [...new Set(parts.flatMap((p) => p.roles))],
     pushes: Object.assign({}, ...parts.map((p) => p.pushes || {})),
+    alerts: (state, ctx) => parts
+      .filter((p) => p.alerts && (!p.roles || p.roles.includes(ctx.role)))
+      .flatMap((p) => p.alerts(state, ctx) || []),
     mount(el, ctx) {
       const stack = h("div.panel-stack");
       fill(el, stack);

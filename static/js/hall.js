@@ -6,16 +6,18 @@
 import { call, liveMeeting, onConnection } from "/static/js/api.js";
 import { createViewer } from "/static/js/documents/viewer.js";
 import { pushes as documentPushes } from "/static/js/documents/pushes.js";
-import { tellHall } from "/static/js/floor/hall-alert.js";
-import { renderFloor } from "/static/js/floor/kiosk.js";
+import { alerts as floorAlerts, renderFloor } from "/static/js/floor/kiosk.js";
 import { pushes as floorPushes } from "/static/js/floor/pushes.js";
 import { renderVote } from "/static/js/polls/kiosk.js";
 import { pushes as pollPushes } from "/static/js/polls/pushes.js";
 import { renderCaption, showPicture } from "/static/js/rtc/picture.js";
+import { hallAlerts } from "/static/js/parts/hall-alerts.js";
 
 // The pushes the kiosk follows (the floor, the votes, the documents and the presented page),
 // each declared by its subject and handed to liveMeeting.
 const PUSHES = { ...floorPushes, ...pollPushes, ...documentPushes };
+// What needs the hall's operator at once (a banner, a beep), each declared by its subject.
+const tellHall = hallAlerts([floorAlerts]);
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);

@@ -84,6 +84,7 @@ async def test_delegate_on_documents_is_told_of_the_floor_and_the_vote(
     await expect(floor_tab).to_have_class("tab alerted")
     beeps2, vibrations2 = await senses(page)
     assert beeps2 > beeps and vibrations2 == 2
+    await shot(page, "phone-told-vote")
     await vote_banner.get_by_role("button", name="Biểu quyết ngay").click()
     await expect(floor_tab).to_have_attribute("aria-selected", "true")
     await expect(floor_tab).to_have_class("tab active")  # the mark goes once opened

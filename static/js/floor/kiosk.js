@@ -1,5 +1,6 @@
 // The kiosk's floor button: ask for the floor, see the place in the queue, withdraw; while
-// this hall speaks, end its turn.
+// this hall speaks, end its turn. And the kiosk's "your hall has the floor" alert (told by
+// parts/hall-alerts.js until the operator dismisses it or the turn ends).
 import { call } from "../api.js";
 
 const $ = (id) => document.getElementById(id);
@@ -26,4 +27,11 @@ export function renderFloor(state, onError) {
     $("queue").textContent = "";
     button.onclick = () => call("floor:request", { meeting_id: state.id }).catch(onError);
   }
+}
+
+/** The kiosk's alerts that apply now: [] or the one "the chair has given this hall the floor". */
+export function alerts(state) {
+  const sp = state?.status === "in_progress" ? state.floor?.speaker : null;
+  if (!sp || sp.user_id !== state.me_id) return [];
+  return [{ key: `floor-${sp.request_id}`, text: "Chủ trì đã mời điểm cầu phát biểu — mời bật micro và phát biểu." }];
 }

@@ -7,6 +7,7 @@ import { busy } from "../ui.js";
 import { STAFF } from "../roles.js";
 import { countdown, noteFloor } from "./clock.js";
 import { pushes } from "./pushes.js";
+import { alerts } from "./alerts.js";
 import { pending, sendOrQueue } from "../offline/outbox.js";
 import { onOffline } from "../offline/status.js";
 
@@ -23,6 +24,7 @@ export default {
   label: { vi: "Phát biểu", en: "Floor" },
   roles: null,
   pushes,
+  alerts,
   mount(el, ctx) {
     useStyle("/static/js/floor/floor.css");
     const { t } = ctx;

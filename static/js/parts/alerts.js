@@ -1,12 +1,11 @@
-// Telling a person at once, whatever tab they are reading, that the meeting needs them: the floor
-// given to them, a vote they can cast. A banner that stays until dismissed (or until it no longer
-// applies: the turn ended, the vote closed or was cast), a short beep (WebAudio) and a vibration
-// where the device allows, and the tab marked until it is opened (the meeting screen's mark()).
+// Telling a person at once, whatever tab they are reading, that the meeting needs them. What
+// needs them is each feature's to say (features.js: a feature's `alerts(state, ctx)`, e.g. the
+// floor given to them, a vote they can cast); this module only tells: a banner that stays until
+// dismissed or until its feature no longer returns it (the turn ended, the vote closed or was
+// cast), a short beep (WebAudio) and a vibration where the device allows, and the declaring
+// feature's tab marked until it is opened (the meeting screen's mark()).
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-
-const VOTERS = ["delegate", "point"]; // the chair opens the votes: nothing to tell them
-const FLOOR_TAB = "floor";
 
 // Browsers start audio only after a gesture on the page: the context is made (or resumed) on the
 // first tap or key, so a later beep can sound without one.
@@ -43,13 +42,31 @@ export function beep() {
   }
 }
 
-function vibrate() {
+/** A double buzz where the device has a motor and allows it. */
+export function vibrate() {
   try { navigator.vibrate?.([200, 100, 200]); } catch { /* not allowed here */ }
 }
 
-/** Mount the alerts of one meeting screen; `voted(poll)` says whether this device cast it;
- * `open(tabId)` brings a tab forward, `mark(tabId)` marks it until it is opened (the screen's). */
-export function mountAlerts(live, { user, voted, open, mark }) {
+/** What every feature says needs the person now, each alert with the tab of the feature that
+ * declared it (a feature's own tab; a part of a shared tab declares through that tab). A feature
+ * whose alerts fail is left out, the others are still told. */
+function declared(features, state, ctx) {
+  const now = [];
+  for (const feature of features) {
+    if (!feature.alerts) continue;
+    try {
+      for (const alert of feature.alerts(state, ctx) || []) now.push({ ...alert, tab: feature.id });
+    } catch (err) {
+      console.error(`feature ${feature.id} alerts`, err);
+    }
+  }
+  return now;
+}
+
+/** Mount the alerts of one meeting screen: `features` are the screen's features (those shown to
+ * this user), asked on every change of state; `user` the signed-in user; `open(tabId)` brings a
+ * tab forward, `mark(tabId)` marks it until it is opened (the screen's). */
+export function mountAlerts(live, { features, user, open, mark }) {
   const box = h("div.alerts", { role: "region", "aria-label": t("Thông báo khẩn", "Alerts") });
   document.body.append(box);
   const dismissed = new Set(); // keys the person closed: not shown again for the same thing
@@ -58,49 +75,31 @@ export function mountAlerts(live, { user, voted, open, mark }) {
     box.querySelector(`[data-alert="${key}"]`)?.remove();
   }
 
-  function openFloor(key) {
+  function openTab(key, tab) {
     dismissed.add(key);
     remove(key);
-    open(FLOOR_TAB);
+    open(tab);
   }
 
-  function tell(key, kind, title, text, loud) {
+  function tell({ key, kind, title, text, action, tab }, loud) {
     if (dismissed.has(key) || box.querySelector(`[data-alert="${key}"]`)) return;
     box.append(h(`div.alert-banner.${kind}`, { role: "alert", "data-alert": key, "data-testid": `alert-${kind}` },
       h("div.alert-text", h("strong", title), text ? h("span", text) : null),
       h("div.alert-actions",
-        h("button.primary", { type: "button", onclick: () => openFloor(key) },
-          kind === "vote" ? t("Biểu quyết ngay", "Vote now") : t("Xem", "Show")),
+        h("button.primary", { type: "button", onclick: () => openTab(key, tab) }, action || t("Xem", "Show")),
         h("button", { type: "button", onclick: () => { dismissed.add(key); remove(key); } }, t("Đã biết", "Dismiss")))));
-    mark(FLOOR_TAB);
+    mark(tab);
     if (loud) { beep(); vibrate(); }
   }
 
   function check(state, loud) {
     if (!state) return;
-    const live = state.status === "in_progress";
-    const sp = state.floor?.speaker;
-    const floorKey = sp ? `floor-${sp.request_id}` : null;
-    for (const el of box.querySelectorAll('[data-alert^="floor-"]')) {
-      if (el.dataset.alert !== floorKey) el.remove();
+    const now = declared(features, state, { user, role: state.my_role, t });
+    const keys = new Set(now.map((alert) => alert.key));
+    for (const el of box.querySelectorAll("[data-alert]")) {
+      if (!keys.has(el.dataset.alert)) el.remove(); // no longer applies
     }
-    if (live && sp && sp.user_id === user.id) {
-      const limit = sp.time_limit_s ? t(` Thời gian: ${Math.round(sp.time_limit_s / 60)} phút.`, ` Time: ${Math.round(sp.time_limit_s / 60)} min.`) : "";
-      tell(floorKey, "floor", t("Chủ trì đã mời bạn phát biểu", "The chair has given you the floor"),
-        t("Mời bạn bật micro và phát biểu.", "Please turn on your microphone and speak.") + limit, loud);
-    }
-    const open = new Set();
-    if (live && VOTERS.includes(state.my_role)) {
-      for (const poll of state.polls || []) {
-        if (poll.status !== "open" || poll.i_voted || voted(poll)) continue;
-        const key = `vote-${poll.poll_id}`;
-        open.add(key);
-        tell(key, "vote", t("Đang biểu quyết — mời bạn biểu quyết", "A vote is open — please vote"), poll.question, loud);
-      }
-    }
-    for (const el of box.querySelectorAll('[data-alert^="vote-"]')) {
-      if (!open.has(el.dataset.alert)) el.remove();
-    }
+    for (const alert of now) tell(alert, loud);
   }
 
   // What is already so when the screen opens is shown quietly; what happens later, loudly.

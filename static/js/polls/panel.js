@@ -6,6 +6,7 @@ import { busy, dialog, showError } from "../ui.js";
 import { STAFF } from "../roles.js";
 import { rememberVote, votedHere } from "./ballot.js";
 import { pushes } from "./pushes.js";
+import { alerts } from "./alerts.js";
 import { isOffline, onOffline } from "../offline/status.js";
 
 const VOTERS = ["chair", "delegate", "point"];
@@ -15,6 +16,7 @@ export default {
   label: { vi: "Biểu quyết", en: "Votes" },
   roles: null,
   pushes,
+  alerts,
   mount(el, ctx) {
     useStyle("/static/js/polls/polls.css");
     const { t } = ctx;

@@ -14,7 +14,6 @@ import { renderInvitation } from "../parts/invitation.js";
 import { renderStaffActions } from "../parts/meeting-actions.js";
 import { renderSummary } from "../parts/summary.js";
 import { mountAlerts } from "../parts/alerts.js";
-import { votedHere } from "../polls/ballot.js";
 
 export function mount(el, { user, params, navigate }) {
   const meetingId = params.meetingId;
@@ -43,6 +42,7 @@ export function mount(el, { user, params, navigate }) {
   ];
   const tabEls = new Map();
   let active = null;
+  const shownFeatures = []; // the features this user's role admits, each with its tab
   const mounted = []; // {feature, handle, offs}
   let alerts = null;
 
@@ -97,6 +97,7 @@ export function mount(el, { user, params, navigate }) {
   function mountFeatures(state) {
     for (const feature of features) {
       if (feature.roles && !feature.roles.includes(state.my_role)) continue;
+      shownFeatures.push(feature);
       const panel = addTab(feature.id, feature.label?.[lang()] || feature.label?.vi || feature.id);
       const offs = [];
       const ctx = {
@@ -158,9 +159,10 @@ export function mount(el, { user, params, navigate }) {
     mountFeatures(state);
     selectTab(tabEls.has(lastTab) ? lastTab : "agenda");
     draw(state);
+    // What needs the user at once, each shown feature declaring its own (features.js, alerts).
     alerts = mountAlerts(live, {
+      features: shownFeatures,
       user,
-      voted: (poll) => votedHere(user.id, poll.poll_id) !== null,
       open: (id) => { show(id); tabEls.get(id)?.panel.scrollIntoView({ block: "start" }); },
       mark,
     });
