@@ -253,6 +253,14 @@ class MeetingContext(Context):
     def is_staff(self) -> bool:
         return self.role in STAFF
 
+    @property
+    def seat(self) -> Participant:
+        """The caller's own row in the meeting. An action whose roles are meeting roles only
+        (no Flag.CREATOR) is never run without one: the hub admits no one else."""
+        if self.participant is None:
+            raise RuntimeError("a seat-less caller in an action for meeting roles only")
+        return self.participant
+
     def push(
         self,
         event: str,

@@ -284,8 +284,7 @@ async def push_checkins(ctx: Context, user_ids: set[int]) -> None:
 
 @action("meeting:join", payload=MeetingJoin, roles=EVERY_ROLE)
 async def join(ctx: MeetingContext, p: MeetingJoin) -> dict:
-    m, seat = ctx.meeting, ctx.participant
-    assert m is not None and seat is not None
+    m, seat = ctx.meeting, ctx.seat
     checked_in = m.status == MeetingStatus.IN_PROGRESS and not seat.present
     if checked_in:
         seat.present = True

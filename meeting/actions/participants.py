@@ -106,8 +106,7 @@ async def remove(ctx: MeetingContext, p: ParticipantRemove) -> dict:
 
 @action("invitation:respond", payload=InvitationRespond, roles=EVERY_ROLE)
 async def respond(ctx: MeetingContext, p: InvitationRespond) -> dict:
-    m, seat = ctx.meeting, ctx.participant
-    assert m is not None and seat is not None
+    m, seat = ctx.meeting, ctx.seat
     if m.status not in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS):
         raise conflict("Cuộc họp không còn nhận xác nhận tham dự")
     if p.response == Response.DELEGATED:

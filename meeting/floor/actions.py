@@ -87,9 +87,8 @@ async def request(ctx: MeetingContext, p: FloorRequest) -> dict[str, Any]:
 
 async def _request(ctx: MeetingContext, p: FloorRequest) -> dict[str, Any]:
     m = ctx.meeting
-    assert ctx.participant is not None
     _live(ctx)
-    if ctx.participant.response == Response.DELEGATED:
+    if ctx.seat.response == Response.DELEGATED:
         raise forbidden("Bạn đã cử người dự họp thay")
     item_id = await named_item(ctx, p.agenda_item_id)
     if item_id is None:  # on the item under discussion, when there is one

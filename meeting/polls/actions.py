@@ -124,9 +124,8 @@ async def close_open_polls(ctx: MeetingContext) -> None:
 
 @action("poll:vote", payload=PollVote, roles=VOTERS, meeting=poll_meeting)
 async def vote(ctx: MeetingContext, p: PollVote) -> dict[str, Any]:
-    assert ctx.participant is not None
     poll = await _the_poll(ctx, p.poll_id)
-    if ctx.participant.response == Response.DELEGATED:
+    if ctx.seat.response == Response.DELEGATED:
         raise forbidden("Bạn đã cử người dự họp thay; người dự thay biểu quyết")
     if poll.status != "open":
         raise conflict(
@@ -134,7 +133,7 @@ async def vote(ctx: MeetingContext, p: PollVote) -> dict[str, Any]:
         )
     if not 0 <= p.option < len(poll.options):
         raise invalid("Không có phương án này", option=f"must be 0..{len(poll.options) - 1}")
-    if ctx.participant.substitute_for_id is not None and not ctx.participant.present:
+    if ctx.seat.substitute_for_id is not None and not ctx.seat.present:
         raise forbidden("Người dự thay phải có mặt (đã điểm danh) mới được biểu quyết")
     if await PollVoter.exists(poll=poll, user=ctx.user):
         raise conflict("Bạn đã biểu quyết")
