@@ -8,11 +8,17 @@ written out on /api):
 - three layers, best first: ``full``, ``light``, ``audio`` (video stopped, audio kept);
 - step down fast: a report that is bad (loss above ``down_loss``, RTT above ``down_rtt_s``,
   jitter above ``down_jitter_s``) twice within ``down_after_s`` moves one layer down; reports in
-  the first ``settle_s`` after a step down still describe the layer left and are not counted;
+  the first ``settle_s`` after a step down still describe the layer left and are not counted,
+  and neither is any loss counted from before ``drain_s`` after it (the layer left, queued on
+  the link, is lost there after the switch: judged as the new layer's, it sent a hall from full
+  through light to audio on one burst). So the next step down (to audio) is only ever for the
+  new layer's own loss;
 - with ``use_remb`` (off: see Rules), a REMB below 1.2 times what the layer above sends holds
   the receiver where it is (no reason to step down on its own: estimators start low);
 - loss is judged over the last ``window_s`` of each stream's packets (from the reports'
-  counters; the worst stream counts), not report by report;
+  counters; the worst stream counts), not report by report; RTT by the median of the reports
+  in the last ``window_s`` (one late report is a scheduling hiccup at either end, not a queue:
+  single ones failed probes on a clean link with the machine busy);
 - climb slowly: only after a hold (``base_hold_s``; at least ``full_hold_s`` towards full) of
   good reports (loss under ``up_loss_*``, RTT within ``queue_s`` of the least seen: no queue
   building) with no bad or "fair" one, and only through a probe: the
@@ -32,6 +38,7 @@ makes the switch (on a key frame of the new layer: rtc/forward.py).
 
 from __future__ import annotations
 
+import statistics
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -66,11 +73,18 @@ class Rules:
     down_after_s: float = 2.5  # two bad reports within this
     # reports this soon after a step down still describe the layer left: not held against it
     settle_s: float = 2.5
+    # loss counted from a report sent this soon after a step down includes the layer left: the
+    # switch waits for the new layer's key frame, and the link's queue still holds the old one
+    drain_s: float = 1.5
     base_hold_s: float = 4.0
     # the climb to full waits at least this: a probe of the full layer floods a link that
-    # cannot carry it, and a 5 % loss link can look clean for a few seconds by chance
-    full_hold_s: float = 8.0
-    max_hold_s: float = 16.0
+    # cannot carry it, and a 5 % loss link can look clean for a few seconds by chance (6 s of
+    # the light layer and its audio is ~250 packets: all clean at 5 % loss, p < 1e-5)
+    full_hold_s: float = 6.0
+    # bounds a failed probe's doubling: after one failed probe (a transient) the climb to full
+    # still ends within 30 s of a link healing (window_s + full_hold_s + probe_s + 2 * hold
+    # + probe_s = 4 + 6 + 3 + 8 + 3 = 24 s)
+    max_hold_s: float = 12.0
     probe_s: float = 3.0
     silence_s: float = 3.0
     # REMB is off: the fast path does not stamp abs-send-time on what it forwards, and without
@@ -113,9 +127,11 @@ class LayerChooser:
         self._last_report = now
         self._stepped_down = -1e9
         self.loss: float | None = None  # over the window, since the current layer settled
-        self._streams: dict[int, tuple[int, int]] = {}  # ssrc -> (highest_seq, lost_total)
+        # ssrc -> (highest_seq, lost_total, when): each stream's counters at its last report
+        self._streams: dict[int, tuple[int, int, float]] = {}
         self._window: deque[tuple[float, int, int, int]] = deque()  # (t, ssrc, expected, lost)
         self.min_rtt_s: float | None = None
+        self._rtts: deque[tuple[float, float]] = deque()  # (t, RTT) of the window's reports
 
     def set_layers(self, layers: tuple[str, ...]) -> str:
         """The main stream changed; keep the receiver on its rung, mapped onto what exists."""
@@ -146,6 +162,9 @@ class LayerChooser:
             self.loss = report.loss
         if report.rtt_s is not None and report.rtt_s > 0:
             self.min_rtt_s = min(self.min_rtt_s or report.rtt_s, report.rtt_s)
+            self._rtts.append((now, report.rtt_s))
+        if report.rtt_s is not None:
+            report = replace(report, rtt_s=self._median_rtt(now))
         verdict = self._judge(report)
         if verdict == "bad":
             if self.probing or now - self._stepped_down >= self.rules.settle_s:
@@ -177,8 +196,10 @@ class LayerChooser:
         if r.ssrc is None or r.highest_seq is None or r.lost_total is None:
             return None
         previous = self._streams.get(r.ssrc)
-        self._streams[r.ssrc] = (r.highest_seq, r.lost_total)
-        if previous is not None:
+        self._streams[r.ssrc] = (r.highest_seq, r.lost_total, now)
+        # counted from before the layer left has drained, the loss is partly that layer's: this
+        # report is only the stream's new starting point
+        if previous is not None and previous[2] >= self._stepped_down + self.rules.drain_s:
             expected = r.highest_seq - previous[0]
             if 0 < expected < 10_000:  # else a reset or garbage: skip it
                 lost = min(max(r.lost_total - previous[1], 0), expected)
@@ -196,6 +217,13 @@ class LayerChooser:
             if expected >= self.rules.min_packets
         ]
         return max(losses) if losses else None
+
+    def _median_rtt(self, now: float) -> float | None:
+        while self._rtts and self._rtts[0][0] < now - self.rules.window_s:
+            self._rtts.popleft()
+        if not self._rtts:
+            return None
+        return statistics.median(rtt for _, rtt in self._rtts)
 
     def _judge(self, r: Report) -> str:
         """ "bad" (step down), "good" (counts towards climbing), "fair" (holds the receiver
