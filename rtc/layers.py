@@ -95,9 +95,11 @@ class Rules:
     # so at 5 % loss one in a dozen says 10 % or more by chance alone
     window_s: float = 4.0
     min_packets: int = 20  # per stream
-    # a report is good only if its RTT is within this of the least seen: more is a queue
-    # building at the bottleneck (the link is near full), however little it loses yet
-    queue_s: float = 0.05
+    # a report is good only if the window's RTT is within this of the least seen: more is a
+    # queue building at the bottleneck (the link is near full), however little it loses yet.
+    # Not less: Chromium on a clean 80 ms link, with the machine busy, reported 30-110 ms over
+    # its least RTT for seconds (scheduling at both ends), and failed every probe at 50 ms
+    queue_s: float = 0.1
 
 
 class LayerChooser:
