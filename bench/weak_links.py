@@ -2,9 +2,8 @@
 (640x360 at 30 fps, ~0.8 Mbit/s) and a light one (320x180 at 15 fps, ~160 kbit/s) with Opus;
 healthy halls on plain loopback and weak halls each behind an impairing UDP relay
 (tests/rtc/impaired_link.py: 300 kbit/s token bucket, 5 % loss, 80 ms each way), all on
-127.0.0.1. The server Room and the relays are this process; the chair and the halls (real aiortc
-peers that decode what they get) another (bench/weak_links_halls.py): in one process their
-decoding starved the server's loop and the kernel dropped packets on the healthy links too.
+127.0.0.1. The server Room and the relays are this process; the chair and each hall (real aiortc
+peers that decode what they get) a process of its own (bench/weak_links_halls.py says why).
 
     python bench/weak_links.py            # 3 weak + 3 healthy halls
     python bench/weak_links.py --small    # CI: 1 + 1, shorter windows
@@ -65,7 +64,7 @@ class Seen:
         return sum(1 for t in self.audio_log if since <= t < until) / ((until - since) * 50)
 
 
-async def seen(halls: weak_links_halls.Child) -> dict[int, Seen]:
+async def seen(halls: weak_links_halls.Halls) -> dict[int, Seen]:
     return {user: Seen(log) for user, log in (await halls.call("logs")).items()}
 
 
@@ -119,7 +118,7 @@ def conditions() -> str:
 
 async def run(weak_n: int, healthy_n: int, window: float, stock: bool = False) -> None:
     room = Room("bench-weak", CHAIR, RtcSettings(rtc_hosts=["127.0.0.1"], ice_timeout_s=20))
-    halls = weak_links_halls.Child(weak_links_halls.run)
+    halls = weak_links_halls.Halls()
     links: dict[int, ImpairedLink] = {}
     try:
         offer = await halls.call("offer", (CHAIR, "chair"))
