@@ -27,8 +27,8 @@ written out on /api):
   building) with no bad or "fair" one, and only through a probe: the
   receiver is tried on the layer above for ``probe_s``; one bad report then sends it straight
   back and doubles its hold (up to ``max_hold_s``), a clean probe keeps the new layer and halves
-  the hold again (not below ``base_hold_s``). A bad report on the lower layer after a failed
-  probe is judged as usual;
+  the hold again (not below ``base_hold_s``). A step down doubles the hold too (the layer left
+  did not fit). A bad report on the lower layer after a failed probe is judged as usual;
 - a receiver starts on the light layer when there is one, and climbs like any other (so a
   hall on a short link is never flooded with the full layer first: the loss that causes cannot
   all be repaired, and a receiver's jitter buffer may wait long on the holes it leaves);
@@ -268,6 +268,10 @@ class LayerChooser:
             self._last_bad = -1e9
             return
         if now - self._last_bad <= self.rules.down_after_s:
+            # the layer left does not fit: not tried again as soon as a layer never tried (on
+            # a link too short for light, audio alone looks clean, and a probe after 4 s took
+            # the hall's sound down with it)
+            self._hold = min(self._hold * 2, self.rules.max_hold_s)
             self._move(+1, now)
             self._last_bad = -1e9
         else:
