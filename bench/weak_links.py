@@ -1,8 +1,9 @@
 """Benchmark of halls on weak links (/api §4's layers): a chair publishing a full layer
 (640x360 at 30 fps, ~0.8 Mbit/s) and a light one (320x180 at 15 fps, ~160 kbit/s) with Opus;
 healthy halls on plain loopback and weak halls each behind an impairing UDP relay
-(tests/rtc/impaired_link.py: 300 kbit/s token bucket, 5 % loss, 80 ms each way). Everything is
-one process (server Room, relays, real aiortc peers that decode what they get), on 127.0.0.1.
+(tests/rtc/impaired_link.py: 300 kbit/s token bucket, 5 % loss, 80 ms each way), all on
+127.0.0.1. The server Room and the relays are this process; the chair and each hall (real aiortc
+peers that decode what they get) a process of its own (bench/weak_links_halls.py says why).
 
     python bench/weak_links.py            # 3 weak + 3 healthy halls
     python bench/weak_links.py --small    # CI: 1 + 1, shorter windows
@@ -14,7 +15,8 @@ filled (a picture frozen for ~15 s after a good link turns bad, whatever the ser
 
 Prints, per weak hall, the fps of the light layer and the share of audio frames it gets on the
 bad link (and its longest freeze), the time to climb back to full once its link heals, the time
-to step down when a good link turns bad and the picture after that; and the healthy halls' fps of the full layer meanwhile. Targets (issue 9):
+to step down when a good link turns bad and the picture after that; and the healthy halls' fps
+of the full layer meanwhile, with the machine's load and UDP receive overflows. Targets (issue 9):
 >= 10 fps light, >= 85 % audio, down within 5 s, back to full within 30 s, healthy untouched.
 """
 
@@ -30,17 +32,47 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.relay_media import LIGHT, audio_track, light_track, video_track
+from bench import weak_links_halls
+from bench.relay_media import LIGHT
 from rtc import Room, RtcSettings
-from tests.rtc.browser_jitter import browser_like
 from tests.rtc.impaired_link import ImpairedLink, Impairment
-from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, connect
 
-FULL_CLIP = (640, 360, 30, 800_000)
+FULL_CLIP = weak_links_halls.FULL_CLIP
 FULL_SIZE, LIGHT_SIZE = FULL_CLIP[:2], LIGHT[:2]
 BAD_DAY = Impairment(rate_bps=300_000, loss=0.05, delay_s=0.080)
 GOOD_DAY = Impairment(delay_s=0.080)
 CHAIR = 1
+
+
+class Seen:
+    """What one hall decoded, as its process reported it (bench/weak_links_halls.py)."""
+
+    def __init__(self, log: tuple[list, list, int]) -> None:  # type: ignore[type-arg]
+        self.frame_log, self.audio_log, self.restarts = log
+
+    def fps(self, since: float, until: float, size: tuple[int, int] | None = None) -> float:
+        n = sum(
+            1 for t, w, h, _ in self.frame_log if since <= t < until and (size in (None, (w, h)))
+        )
+        return n / (until - since)
+
+    def sizes(self, since: float, until: float) -> set[tuple[int, int]]:
+        return {(w, h) for t, w, h, _ in self.frame_log if since <= t < until}
+
+    def audio_share(self, since: float, until: float) -> float:
+        """Audio frames received, as a share of the 50/s sent."""
+        return sum(1 for t in self.audio_log if since <= t < until) / ((until - since) * 50)
+
+
+async def seen(halls: weak_links_halls.Halls) -> dict[int, Seen]:
+    return {user: Seen(log) for user, log in (await halls.call("logs")).items()}
+
+
+def udp_drops() -> int:
+    """The machine's UDP receive buffer overflows so far (/proc/net/snmp RcvbufErrors)."""
+    lines = [line.split() for line in Path("/proc/net/snmp").read_text().splitlines()]
+    udp = [line for line in lines if line[0] == "Udp:"]
+    return int(udp[1][udp[0].index("RcvbufErrors")])
 
 
 async def until(condition, within: float) -> float | None:  # type: ignore[no-untyped-def]
@@ -67,9 +99,9 @@ def unfilled(room: Room, user: int) -> int:
     return writer.unrecoverable if writer is not None else 0
 
 
-def longest_gap(client: Client, start: float, end: float) -> float:
+def longest_gap(hall: Seen, start: float, end: float) -> float:
     """The longest time without a decoded frame in [start, end] (a frozen picture)."""
-    times = [start, *(t for t, *_ in client.frame_log if start <= t <= end), end]
+    times = [start, *(t for t, *_ in hall.frame_log if start <= t <= end), end]
     return max(b - a for a, b in zip(times, times[1:], strict=False))
 
 
@@ -78,36 +110,37 @@ def settled_full(room: Room, user_id: int) -> bool:
     return peer is not None and peer.layer == "full" and not peer.layers.probing
 
 
+def conditions() -> str:
+    """What else the machine does: the load, and UDP the kernel dropped (a process too slow to
+    read its sockets: this one's loop, the halls', or someone else's)."""
+    return f"machine load {os.getloadavg()[0]:.2f}, UDP receive overflows {udp_drops()}"
+
+
 async def run(weak_n: int, healthy_n: int, window: float, stock: bool = False) -> None:
     room = Room("bench-weak", CHAIR, RtcSettings(rtc_hosts=["127.0.0.1"], ice_timeout_s=20))
-    chair = Client(RED, tracks=[video_track(*FULL_CLIP), light_track(), audio_track()])
-    clients: list[Client] = [chair]
+    halls = weak_links_halls.Halls()
     links: dict[int, ImpairedLink] = {}
     try:
-        await chair.accept(await room.join(CHAIR, await chair.offer()))
-        healthy = {}
-        for i in range(healthy_n):
-            healthy[100 + i] = await connect(room, 100 + i, GREEN)
-            clients.append(healthy[100 + i])
-        weak = {}
-        restarts: dict[int, list] = {}  # type: ignore[type-arg]
-        for i in range(weak_n):
-            user = 200 + i
+        offer = await halls.call("offer", (CHAIR, "chair"))
+        await halls.call("accept", (CHAIR, await room.join(CHAIR, offer)))
+        healthy = [100 + i for i in range(healthy_n)]
+        for user in healthy:
+            offer = await halls.call("offer", (user, "healthy"))
+            await halls.call("accept", (user, await room.join(user, offer)))
+        weak = [200 + i for i in range(weak_n)]
+        for user in weak:
             link = links[user] = ImpairedLink(down=BAD_DAY, up=BAD_DAY, seed=user)
             await link.start()
-            weak[user] = Client(BLUE)
-            clients.append(weak[user])
-            offer = await weak[user].offer()
-            # as a browser recovers from loss, unless --stock (aiortc's own jitter buffer)
-            restarts[user] = [] if stock else browser_like(weak[user].pc)
+            offer = await halls.call("offer", (user, "stock" if stock else "weak"))
             answer = await room.join(user, link.offer(offer))
-            await weak[user].accept(link.answer(answer))
+            await halls.call("accept", (user, link.answer(answer)))
         for user in healthy:
             if await until(lambda u=user: settled_full(room, u), 30) is None:
                 print(f"  healthy hall {user} never reached the full layer")
         await asyncio.sleep(2)  # the weak halls' links settle on the light layer
 
         # 1. a steady window on the bad day
+        print(f"  ({conditions()})")
         start = time.monotonic()
         layers: dict[int, set[str]] = {u: set() for u in weak}
         while time.monotonic() - start < window:
@@ -115,17 +148,19 @@ async def run(weak_n: int, healthy_n: int, window: float, stock: bool = False) -
                 layers[u].add(room.peers[u].layer)
             await asyncio.sleep(0.2)
         end = time.monotonic()
+        got = await seen(halls)
         print(f"bad day ({window:.0f} s window; 300 kbit/s, 5 % loss, 80 ms each way):")
-        for u, c in weak.items():
+        for u in weak:
+            c = got[u]
             print(
                 f"  weak hall {u}: layers {sorted(layers[u])}, "
                 f"{c.fps(start, end, LIGHT_SIZE):5.1f} fps light, "
                 f"{c.audio_share(start, end) * 100:5.1f} % audio frames  (target >= 10 fps, >= 85 %); "
                 f"longest freeze {longest_gap(c, start, end):.1f} s, "
                 f"holes the server could not fill {unfilled(room, u)}, "
-                f"picture restarts on a key frame {sum(b.restarts for b in restarts[u])}"
+                f"picture restarts on a key frame {c.restarts}"
             )
-        healthy_fps = [c.fps(start, end, FULL_SIZE) for c in healthy.values()]
+        healthy_fps = [got[u].fps(start, end, FULL_SIZE) for u in healthy]
         print(
             f"  healthy halls: fps of the full layer min {min(healthy_fps):.1f} / median "
             f"{statistics.median(healthy_fps):.1f} of 30; all on full: "
@@ -148,6 +183,7 @@ async def run(weak_n: int, healthy_n: int, window: float, stock: bool = False) -
         for link in links.values():
             link.set(GOOD_DAY, GOOD_DAY)
         await asyncio.sleep(2)
+        print(f"  ({conditions()})")
         for link in links.values():
             link.set(BAD_DAY, BAD_DAY)
         downs = await since(
@@ -164,7 +200,9 @@ async def run(weak_n: int, healthy_n: int, window: float, stock: bool = False) -
         start = time.monotonic()
         await asyncio.sleep(window)
         end = time.monotonic()
-        for u, c in weak.items():
+        got = await seen(halls)
+        for u in weak:
+            c = got[u]
             print(
                 f"  then weak hall {u} on {room.peers[u].layer}: "
                 f"{c.fps(start, end, LIGHT_SIZE):5.1f} fps light, "
@@ -172,13 +210,13 @@ async def run(weak_n: int, healthy_n: int, window: float, stock: bool = False) -
                 f"longest freeze {longest_gap(c, start, end):.1f} s"
             )
         print(
-            f"healthy halls untouched: {all(c.sizes(start, time.monotonic()) == {FULL_SIZE} for c in healthy.values())}; "
+            f"healthy halls untouched: {all(got[u].sizes(start, end) == {FULL_SIZE} for u in healthy)}; "
             f"their layer changes (one climb at the start each): "
             f"{[room.peers[u].layers.changes for u in healthy]}"
         )
+        print(f"  ({conditions()})")
     finally:
-        for client in clients:
-            await client.close()
+        await halls.stop()
         await room.close()
         for link in links.values():
             link.close()
@@ -199,7 +237,7 @@ async def main() -> None:
     weak = args.weak or (1 if args.small else 3)
     healthy = args.healthy or (1 if args.small else 3)
     window = args.window or (6.0 if args.small else 15.0)
-    print(f"{weak} weak + {healthy} healthy halls; machine load {os.getloadavg()[0]:.2f}")
+    print(f"{weak} weak + {healthy} healthy halls; {conditions()}")
     await run(weak, healthy, window, args.stock)
 
 

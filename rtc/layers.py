@@ -8,18 +8,27 @@ written out on /api):
 - three layers, best first: ``full``, ``light``, ``audio`` (video stopped, audio kept);
 - step down fast: a report that is bad (loss above ``down_loss``, RTT above ``down_rtt_s``,
   jitter above ``down_jitter_s``) twice within ``down_after_s`` moves one layer down; reports in
-  the first ``settle_s`` after a step down still describe the layer left and are not counted;
+  the first ``settle_s`` after a step down still describe the layer left and are not counted,
+  and neither is any loss counted from before ``drain_s`` after it (the layer left, queued on
+  the link, is lost there after the switch: judged as the new layer's, it sent a hall from full
+  through light to audio on one burst). So the next step down (to audio) is only ever for the
+  new layer's own loss;
 - with ``use_remb`` (off: see Rules), a REMB below 1.2 times what the layer above sends holds
   the receiver where it is (no reason to step down on its own: estimators start low);
 - loss is judged over the last ``window_s`` of each stream's packets (from the reports'
-  counters; the worst stream counts), not report by report;
+  counters; the worst stream counts), not report by report; RTT by the least of the reports
+  in the last ``window_s``: a queue standing at the bottleneck delays every packet, while a
+  late report is a scheduling hiccup at either end (Chromium on a clean link with the machine
+  busy, and aiortc halls, whose loop stamps a sender report's arrival when it reads it,
+  reported 0.2-0.6 s over the least RTT for seconds at a time: single reports failed probes,
+  and healthy halls never climbed);
 - climb slowly: only after a hold (``base_hold_s``; at least ``full_hold_s`` towards full) of
   good reports (loss under ``up_loss_*``, RTT within ``queue_s`` of the least seen: no queue
   building) with no bad or "fair" one, and only through a probe: the
   receiver is tried on the layer above for ``probe_s``; one bad report then sends it straight
   back and doubles its hold (up to ``max_hold_s``), a clean probe keeps the new layer and halves
-  the hold again (not below ``base_hold_s``). A bad report on the lower layer after a failed
-  probe is judged as usual;
+  the hold again (not below ``base_hold_s``). A step down doubles the hold too (the layer left
+  did not fit). A bad report on the lower layer after a failed probe is judged as usual;
 - a receiver starts on the light layer when there is one, and climbs like any other (so a
   hall on a short link is never flooded with the full layer first: the loss that causes cannot
   all be repaired, and a receiver's jitter buffer may wait long on the holes it leaves);
@@ -66,11 +75,18 @@ class Rules:
     down_after_s: float = 2.5  # two bad reports within this
     # reports this soon after a step down still describe the layer left: not held against it
     settle_s: float = 2.5
+    # loss counted from a report sent this soon after a step down includes the layer left: the
+    # switch waits for the new layer's key frame, and the link's queue still holds the old one
+    drain_s: float = 1.5
     base_hold_s: float = 4.0
     # the climb to full waits at least this: a probe of the full layer floods a link that
-    # cannot carry it, and a 5 % loss link can look clean for a few seconds by chance
-    full_hold_s: float = 8.0
-    max_hold_s: float = 16.0
+    # cannot carry it, and a 5 % loss link can look clean for a few seconds by chance (6 s of
+    # the light layer and its audio is ~250 packets: all clean at 5 % loss, p < 1e-5)
+    full_hold_s: float = 6.0
+    # bounds a failed probe's doubling: after one failed probe (a transient) the climb to full
+    # still ends within 30 s of a link healing (window_s + full_hold_s + probe_s + 2 * hold
+    # + probe_s = 4 + 6 + 3 + 8 + 3 = 24 s)
+    max_hold_s: float = 12.0
     probe_s: float = 3.0
     silence_s: float = 3.0
     # REMB is off: the fast path does not stamp abs-send-time on what it forwards, and without
@@ -81,9 +97,9 @@ class Rules:
     # so at 5 % loss one in a dozen says 10 % or more by chance alone
     window_s: float = 4.0
     min_packets: int = 20  # per stream
-    # a report is good only if its RTT is within this of the least seen: more is a queue
-    # building at the bottleneck (the link is near full), however little it loses yet
-    queue_s: float = 0.05
+    # a report is good only if the window's RTT is within this of the least seen: more is a
+    # queue standing at the bottleneck (the link is near full), however little it loses yet
+    queue_s: float = 0.1
 
 
 class LayerChooser:
@@ -113,9 +129,11 @@ class LayerChooser:
         self._last_report = now
         self._stepped_down = -1e9
         self.loss: float | None = None  # over the window, since the current layer settled
-        self._streams: dict[int, tuple[int, int]] = {}  # ssrc -> (highest_seq, lost_total)
+        # ssrc -> (highest_seq, lost_total, when): each stream's counters at its last report
+        self._streams: dict[int, tuple[int, int, float]] = {}
         self._window: deque[tuple[float, int, int, int]] = deque()  # (t, ssrc, expected, lost)
         self.min_rtt_s: float | None = None
+        self._rtts: deque[tuple[float, float]] = deque()  # (t, RTT) of the window's reports
 
     def set_layers(self, layers: tuple[str, ...]) -> str:
         """The main stream changed; keep the receiver on its rung, mapped onto what exists."""
@@ -146,6 +164,9 @@ class LayerChooser:
             self.loss = report.loss
         if report.rtt_s is not None and report.rtt_s > 0:
             self.min_rtt_s = min(self.min_rtt_s or report.rtt_s, report.rtt_s)
+            self._rtts.append((now, report.rtt_s))
+        if report.rtt_s is not None:
+            report = replace(report, rtt_s=self._window_rtt(now))
         verdict = self._judge(report)
         if verdict == "bad":
             if self.probing or now - self._stepped_down >= self.rules.settle_s:
@@ -177,8 +198,10 @@ class LayerChooser:
         if r.ssrc is None or r.highest_seq is None or r.lost_total is None:
             return None
         previous = self._streams.get(r.ssrc)
-        self._streams[r.ssrc] = (r.highest_seq, r.lost_total)
-        if previous is not None:
+        self._streams[r.ssrc] = (r.highest_seq, r.lost_total, now)
+        # counted from before the layer left has drained, the loss is partly that layer's: this
+        # report is only the stream's new starting point
+        if previous is not None and previous[2] >= self._stepped_down + self.rules.drain_s:
             expected = r.highest_seq - previous[0]
             if 0 < expected < 10_000:  # else a reset or garbage: skip it
                 lost = min(max(r.lost_total - previous[1], 0), expected)
@@ -196,6 +219,11 @@ class LayerChooser:
             if expected >= self.rules.min_packets
         ]
         return max(losses) if losses else None
+
+    def _window_rtt(self, now: float) -> float | None:
+        while self._rtts and self._rtts[0][0] < now - self.rules.window_s:
+            self._rtts.popleft()
+        return min((rtt for _, rtt in self._rtts), default=None)
 
     def _judge(self, r: Report) -> str:
         """ "bad" (step down), "good" (counts towards climbing), "fair" (holds the receiver
@@ -240,6 +268,10 @@ class LayerChooser:
             self._last_bad = -1e9
             return
         if now - self._last_bad <= self.rules.down_after_s:
+            # the layer left does not fit: not tried again as soon as a layer never tried (on
+            # a link too short for light, audio alone looks clean, and a probe after 4 s took
+            # the hall's sound down with it)
+            self._hold = min(self._hold * 2, self.rules.max_hold_s)
             self._move(+1, now)
             self._last_bad = -1e9
         else:

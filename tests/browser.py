@@ -4,6 +4,7 @@ headless, no network chatter, fake camera and microphone, and loopback WebRTC ca
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 # tests/run.sh installs it (Debian package `chromium`); `playwright install` cannot download here.
@@ -32,12 +33,16 @@ async def open_signed_in(
     errors: list[str],
     viewport: dict[str, int] | None = None,
     password: str = "matkhau123",
+    before: Callable[[Any], Awaitable[None]] | None = None,
 ) -> tuple[Any, Any]:
     """Launch Chromium, sign `username` in through the real /login form, open `path`; page
-    errors land in `errors`. Returns (browser, page); the caller closes the browser."""
+    errors land in `errors`. `before(page)` runs before the first page loads (e.g. routes).
+    Returns (browser, page); the caller closes the browser."""
     browser = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
     page = await browser.new_page(**({"viewport": viewport} if viewport else {}))
     page.on("pageerror", lambda e: errors.append(str(e)))
+    if before is not None:
+        await before(page)
     await page.goto(f"{base_url}/login")
     await page.fill("input[name=username]", username)
     await page.fill("input[name=password]", password)

@@ -213,3 +213,84 @@ def test_reports_with_nothing_in_them_do_not_hold_a_receiver_back() -> None:
         clock.now += 0.25
         chooser.report(CLEAN)
     assert chooser.layer == "full"
+
+
+class Counters:
+    """A receiver's report blocks for one stream: cumulative counters, as RTCP carries them."""
+
+    def __init__(self, ssrc: int) -> None:
+        self.ssrc, self.sent, self.lost = ssrc, 0, 0
+
+    def report(self, sent: int, lost: int) -> Report:
+        self.sent += sent
+        self.lost += lost
+        return Report(loss=lost / sent, ssrc=self.ssrc, highest_seq=self.sent, lost_total=self.lost)
+
+
+def test_the_layer_left_draining_onto_the_link_does_not_send_the_new_one_to_audio() -> None:
+    """Seen in bench/weak_links.py: a good link turns bad, the hall steps down to light, and the
+    first video report after the settle window counted from before the step down, so it carried
+    the full layer's flood (34 % lost) and sent the hall on to audio on the same burst."""
+    clock = Clock()
+    chooser = LayerChooser(clock)
+    chooser.set_layers(("full", "light", "audio"))
+    audio, video = Counters(1), Counters(2)
+    while chooser.layer != "full" or chooser.probing:  # a good link: it climbs to full
+        clock.now += 0.5
+        chooser.report(audio.report(25, 0))
+        clock.now += 0.5
+        chooser.report(video.report(45, 0))
+    # the link turns bad: the full layer floods it
+    while chooser.layer == "full":
+        clock.now += 0.5
+        chooser.report(audio.report(25, 5))
+        clock.now += 0.5
+        chooser.report(video.report(45, 25))
+    stepped = clock.now
+    # the video stream's next report comes late (RTCP is lost too) and counts the flood still
+    # queued on the link when the switch was made, then the light layer's own 5 %
+    clock.now += 2.7
+    assert chooser.report(video.report(60, 20)) == "light"
+    seen = []
+    while clock.now - stepped < 60:
+        clock.now += 0.5
+        seen.append(chooser.report(audio.report(25, 0)))
+        clock.now += 0.5
+        seen.append(chooser.report(video.report(20, 1)))
+    assert set(seen) == {"light"}
+    # and when the light layer itself does not fit, it goes to audio within seconds
+    worse = clock.now
+    while chooser.layer == "light" and clock.now - worse < 10:
+        clock.now += 0.5
+        chooser.report(audio.report(25, 1))
+        clock.now += 0.5
+        chooser.report(video.report(20, 8))
+    assert chooser.layer == "audio" and clock.now - worse <= 5
+
+
+def test_late_rtts_do_not_fail_a_probe_a_standing_queue_holds_back() -> None:
+    """Seen with Chromium behind the loopback relay on a busy machine, and with aiortc halls:
+    clean links, and reports 0.2-0.6 s over the least RTT for seconds at a time (scheduling at
+    either end) failed probes as a queue building. RTT is judged by the least of the window's
+    reports: only a queue that delays every packet counts."""
+    clock = Clock()
+
+    def probing() -> LayerChooser:
+        chooser = LayerChooser(clock)
+        chooser.set_layers(("full", "light", "audio"))
+        while not chooser.probing:
+            clock.now += 0.5
+            chooser.report(Report(loss=0.0, rtt_s=0.16))
+        return chooser
+
+    chooser = probing()
+    for rtt in (0.35, 0.5, 0.62, 0.4, 0.3):
+        clock.now += 0.5
+        assert chooser.report(Report(loss=0.0, rtt_s=rtt)) == "full"
+    feed(chooser, clock, Report(loss=0.0, rtt_s=0.16), Rules().probe_s)
+    assert chooser.layer == "full" and not chooser.probing
+    # no loss, but every report 250 ms over the least: a standing queue, no climb to full
+    chooser = LayerChooser(clock)
+    chooser.set_layers(("full", "light", "audio"))
+    feed(chooser, clock, Report(loss=0.0, rtt_s=0.16), 1)
+    assert set(feed(chooser, clock, Report(loss=0.0, rtt_s=0.41), 60)) == {"light"}
