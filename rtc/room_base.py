@@ -250,10 +250,12 @@ class RoomBase(ABC, Generic[P]):
             self._spawn(self._drop(peer, state))
 
     async def _drop(self, peer: P, state: str) -> None:
-        if self.peers.get(peer.user_id) is peer:
-            await self._discard(peer)
+        # Lost the moment it leaves `peers`, before the await that closes it: no one may see a
+        # hall gone from the room but not yet marked lost (rtc:points would show it "left").
+        if self._remove(peer):
             self._lose(peer.user_id, state)
             self._route()
+            await self._close(peer)
 
     def _lose(self, user_id: UserId, state: str) -> None:
         self.lost[user_id] = state
