@@ -76,8 +76,12 @@ class Rules:
     # reports this soon after a step down still describe the layer left: not held against it
     settle_s: float = 2.5
     # loss counted from a report sent this soon after a step down includes the layer left: the
-    # switch waits for the new layer's key frame, and the link's queue still holds the old one
-    drain_s: float = 1.5
+    # switch waits for the new layer's key frame (a sender that cannot answer a key frame
+    # request sends its next one up to a second later: all that while the layer left goes on
+    # filling the link), and the link's queue still holds it after. 1.5 s was not enough: a
+    # kiosk behind a 300 kbit/s link went light -> audio in 1 run of 6 on the tail of the full
+    # layer (tests/rtc/test_kiosk_weak_link.py).
+    drain_s: float = 2.5
     base_hold_s: float = 4.0
     # the climb to full waits at least this: a probe of the full layer floods a link that
     # cannot carry it, and a 5 % loss link can look clean for a few seconds by chance (6 s of
