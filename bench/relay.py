@@ -327,9 +327,9 @@ async def main() -> None:
         "--workers", type=int, default=0, help="also run the sweep with N media worker processes"
     )
     args = parser.parse_args()
-    sizes = args.sizes or ([1, 4, 16] if args.small else [1, 8, 32, 64, 128, 192, 240, 320])
+    sizes = args.sizes or ([1, 8] if args.small else [1, 8, 32, 64, 128, 192, 240, 320])
     stock_sizes = args.stock_sizes or ([1] if args.small else [1, 2, 3])
-    window = args.window or (3.0 if args.small else 8.0)
+    window = args.window or (2.0 if args.small else 8.0)
     print(f"source: VP8 1280x720 at {FPS} fps ~1.5 Mbit/s + Opus 20 ms; window {window:.0f} s")
     sweeps = [await sweep("forward", sizes, window, args.procs)]
     if args.workers:

@@ -79,8 +79,8 @@ async def main() -> None:
     parser.add_argument("--receivers", type=int)
     parser.add_argument("--window", type=float)
     args = parser.parse_args()
-    n = args.receivers or (16 if args.small else 240)
-    window = args.window or (3.0 if args.small else 8.0)
+    n = args.receivers or (8 if args.small else 240)
+    window = args.window or (2.0 if args.small else 8.0)
     print(
         f"{n} receivers of the main stream, {TILES} halls ({LIGHT[0]}x{LIGHT[1]} at {LIGHT[2]} fps), "
         f"{WALLS} walls of {TILES} tiles; window {window:.0f} s"
