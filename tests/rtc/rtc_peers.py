@@ -209,3 +209,18 @@ async def chair_and_two_halls(room: Any) -> AsyncIterator[dict[int, Client]]:
         for client in clients.values():
             await client.close()
         await room.close()
+
+
+async def chair_publishes(
+    live: Any, chair: Any, meeting_id: int, tracks: list[Any]
+) -> tuple[Any, Client]:
+    """The chair joins the meeting and publishes ``tracks`` through ``rtc:join`` (the real
+    signalling path); returns the chair's socket and the publishing peer (close it after)."""
+    socket = await live.client(chair)
+    await socket.ok("meeting:join", {"meeting_id": meeting_id})
+    publisher = Client(RED, tracks=tracks)
+    ack = await socket.ok(
+        "rtc:join", {"meeting_id": meeting_id, "type": "offer", "sdp": await publisher.offer()}
+    )
+    await publisher.accept(ack["sdp"])
+    return socket, publisher

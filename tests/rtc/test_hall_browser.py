@@ -13,7 +13,7 @@ from tests.browser import open_signed_in
 from tests.docs.helpers import uploaded
 from tests.docs.pdfs import vietnamese_pdf
 from tests.live import Live, meeting_with
-from tests.rtc.rtc_peers import RED, Client, SolidColourTrack, eventually
+from tests.rtc.rtc_peers import RED, Client, SolidColourTrack, chair_publishes, eventually
 from tests.rtc.test_layers_live import on_full
 
 
@@ -56,21 +56,13 @@ async def test_kiosk_publishes_a_light_layer_and_says_which_layer_it_gets(rtc_li
     live = rtc_live
     m = await meeting_with(live, start=True, points=1)
     mid, chair, point = m["meeting_id"], m["chair"], m["points"][0]
-    chair_socket = await live.client(chair)
-    await chair_socket.ok("meeting:join", {"meeting_id": mid})
     # the chair sends two layers a kiosk can tell apart by size
-    publisher = Client(
-        RED,
-        tracks=[
-            SolidColourTrack(RED, 640, 360),
-            SolidColourTrack(RED, 320, 180),
-            AudioStreamTrack(),
-        ],
+    chair_socket, publisher = await chair_publishes(
+        live,
+        chair,
+        mid,
+        [SolidColourTrack(RED, 640, 360), SolidColourTrack(RED, 320, 180), AudioStreamTrack()],
     )
-    ack = await chair_socket.ok(
-        "rtc:join", {"meeting_id": mid, "type": "offer", "sdp": await publisher.offer()}
-    )
-    await publisher.accept(ack["sdp"])
     errors: list[str] = []
     shots = Path("test-output/screenshots")
     shots.mkdir(parents=True, exist_ok=True)
@@ -141,20 +133,12 @@ async def test_an_audio_only_kiosk_shows_the_presented_page_whole_on_its_screen(
     m = await meeting_with(live, start=True, points=1)
     mid, chair, point = m["meeting_id"], m["chair"], m["points"][0]
     doc = await uploaded(live, m["secretary"].token, mid, vietnamese_pdf(3), title="Tờ trình số 7")
-    chair_socket = await live.client(chair)
-    await chair_socket.ok("meeting:join", {"meeting_id": mid})
-    publisher = Client(
-        RED,
-        tracks=[
-            SolidColourTrack(RED, 640, 360),
-            SolidColourTrack(RED, 320, 180),
-            AudioStreamTrack(),
-        ],
+    chair_socket, publisher = await chair_publishes(
+        live,
+        chair,
+        mid,
+        [SolidColourTrack(RED, 640, 360), SolidColourTrack(RED, 320, 180), AudioStreamTrack()],
     )
-    ack = await chair_socket.ok(
-        "rtc:join", {"meeting_id": mid, "type": "offer", "sdp": await publisher.offer()}
-    )
-    await publisher.accept(ack["sdp"])
     await chair_socket.ok(
         "document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 2}
     )

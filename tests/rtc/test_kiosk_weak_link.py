@@ -23,7 +23,7 @@ from rtc.service import media_of
 from tests.browser import open_signed_in
 from tests.live import Live, meeting_with
 from tests.rtc.impaired_link import CANDIDATE, ImpairedLink, Impairment
-from tests.rtc.rtc_peers import RED, Client, eventually
+from tests.rtc.rtc_peers import chair_publishes, eventually
 from tests.rtc.test_layers_live import on_full
 
 FULL_CLIP = (640, 360, 30, 800_000)
@@ -107,14 +107,10 @@ async def test_a_kiosk_behind_a_weak_link_gets_the_light_layer_and_a_moving_pict
     live = rtc_live
     m = await meeting_with(live, start=True, points=1)
     mid, chair, point = m["meeting_id"], m["chair"], m["points"][0]
-    chair_socket = await live.client(chair)
-    await chair_socket.ok("meeting:join", {"meeting_id": mid})
     # the chair sends a full layer the bad day cannot carry (~0.8 Mbit/s) and a light one
-    publisher = Client(RED, tracks=[video_track(*FULL_CLIP), light_track(), audio_track()])
-    ack = await chair_socket.ok(
-        "rtc:join", {"meeting_id": mid, "type": "offer", "sdp": await publisher.offer()}
+    chair_socket, publisher = await chair_publishes(
+        live, chair, mid, [video_track(*FULL_CLIP), light_track(), audio_track()]
     )
-    await publisher.accept(ack["sdp"])
     link = ImpairedLink(down=GOOD_DAY, up=GOOD_DAY)
     await link.start()
     errors: list[str] = []
