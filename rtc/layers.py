@@ -16,7 +16,8 @@ written out on /api):
 - with ``use_remb`` (off: see Rules), a REMB below 1.2 times what the layer above sends holds
   the receiver where it is (no reason to step down on its own: estimators start low);
 - loss is judged over the last ``window_s`` of each stream's packets (from the reports'
-  counters; the worst stream counts), not report by report; RTT by the least of the reports
+  counters; the worst stream counts, once it covers ``min_packets`` and ``min_span_s``), not
+  report by report; RTT by the least of the reports
   in the last ``window_s``: a queue standing at the bottleneck delays every packet, while a
   late report is a scheduling hiccup at either end (Chromium on a clean link with the machine
   busy, and aiortc halls, whose loop stamps a sender report's arrival when it reads it,
@@ -101,6 +102,11 @@ class Rules:
     # so at 5 % loss one in a dozen says 10 % or more by chance alone
     window_s: float = 4.0
     min_packets: int = 20  # per stream
+    # ... and once it spans this much time: a window just begun (after a step down) holds the
+    # light layer's first second, ~20 packets, and one key frame's overflow with the resends it
+    # draws on a link ~90 % full is 20 % of that. A kiosk behind the bad day went light ->
+    # audio on such a second, with 5 % loss before and after (tests/rtc/test_kiosk_weak_link.py)
+    min_span_s: float = 2.0
     # a report is good only if the window's RTT is within this of the least seen: more is a
     # queue standing at the bottleneck (the link is near full), however little it loses yet
     queue_s: float = 0.1
@@ -135,9 +141,14 @@ class LayerChooser:
         self.loss: float | None = None  # over the window, since the current layer settled
         # ssrc -> (highest_seq, lost_total, when): each stream's counters at its last report
         self._streams: dict[int, tuple[int, int, float]] = {}
-        self._window: deque[tuple[float, int, int, int]] = deque()  # (t, ssrc, expected, lost)
+        # (t, ssrc, expected, lost, since): what one report counts, since the stream's last one
+        self._window: deque[tuple[float, int, int, int, float]] = deque()
         self.min_rtt_s: float | None = None
         self._rtts: deque[tuple[float, float]] = deque()  # (t, RTT) of the window's reports
+        # why it moved: the last moves with the report judged (as the chooser saw it), for the
+        # log and for a test's failure message (a fall seen only as "light -> audio" is a guess)
+        self.moves: deque[str] = deque(maxlen=16)
+        self._judged: Report | None = None
 
     def set_layers(self, layers: tuple[str, ...]) -> str:
         """The main stream changed; keep the receiver on its rung, mapped onto what exists."""
@@ -171,6 +182,7 @@ class LayerChooser:
             self._rtts.append((now, report.rtt_s))
         if report.rtt_s is not None:
             report = replace(report, rtt_s=self._window_rtt(now))
+        self._judged = report
         verdict = self._judge(report)
         if verdict == "bad":
             if self.probing or now - self._stepped_down >= self.rules.settle_s:
@@ -186,6 +198,7 @@ class LayerChooser:
     def tick(self) -> str:
         """Time passing without reports: silence is health."""
         now = self.clock()
+        self._judged = None
         if now - self._last_report >= self.rules.silence_s:
             self._last_report = now
             self._advance(now)
@@ -209,18 +222,17 @@ class LayerChooser:
             expected = r.highest_seq - previous[0]
             if 0 < expected < 10_000:  # else a reset or garbage: skip it
                 lost = min(max(r.lost_total - previous[1], 0), expected)
-                self._window.append((now, r.ssrc, expected, lost))
+                self._window.append((now, r.ssrc, expected, lost, previous[2]))
         while self._window and self._window[0][0] < now - self.rules.window_s:
             self._window.popleft()
-        totals: dict[int, list[int]] = {}
-        for _, ssrc, expected, lost in self._window:
-            total = totals.setdefault(ssrc, [0, 0])
-            total[0] += expected
-            total[1] += lost
+        totals: dict[int, tuple[int, int, float]] = {}  # ssrc -> (expected, lost, since)
+        for _, ssrc, expected, lost, since in self._window:
+            total = totals.get(ssrc, (0, 0, since))
+            totals[ssrc] = (total[0] + expected, total[1] + lost, min(total[2], since))
         losses = [
             lost / expected
-            for expected, lost in totals.values()
-            if expected >= self.rules.min_packets
+            for expected, lost, since in totals.values()
+            if expected >= self.rules.min_packets and now - since >= self.rules.min_span_s
         ]
         return max(losses) if losses else None
 
@@ -301,6 +313,8 @@ class LayerChooser:
     def _move(self, step: int, now: float) -> None:
         index = min(max(self._index() + step, 0), len(self.layers) - 1)
         if self.layers[index] != self.layer:
+            why = "a probe, after a clean hold" if step < 0 else self._why()
+            self.moves.append(f"{now:.1f} {self.layer} -> {self.layers[index]}: {why}")
             self.layer = self.layers[index]
             self.changes += 1
             if step > 0:
@@ -310,3 +324,14 @@ class LayerChooser:
                 self.loss = None
                 self._window.clear()
         self._settled = now
+
+    def _why(self) -> str:
+        r = self._judged
+        if r is None:
+            return "no report"
+        figures = [
+            f"{name} {value:.3f}"
+            for name, value in (("loss", r.loss), ("rtt", r.rtt_s), ("jitter", r.jitter_s))
+            if value is not None
+        ]
+        return ", ".join(figures) or "no figures"

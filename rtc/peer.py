@@ -189,7 +189,9 @@ class Peer:
                 self._layer_changed(before)
 
     def _layer_changed(self, before: str) -> None:
-        log.info("%s: layer %s -> %s", self.user_id, before, self.layers.layer)
+        moves = self.layers.moves
+        why = moves[-1] if moves else f"{before} -> {self.layers.layer}"
+        log.info("%s: layer %s", self.user_id, why)
         if self._on_layer is not None and not self.closed:
             self._on_layer(self)
 

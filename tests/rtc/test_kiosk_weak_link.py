@@ -151,7 +151,7 @@ async def test_a_kiosk_behind_a_weak_link_gets_the_light_layer_and_a_moving_pict
             print(
                 f"\nkiosk turned bad: light after {step_down_s:.1f} s, then {fps:.1f} fps "
                 f"decoded, kiosk saw {sorted(seen)}, server {room.peers[point.id].layer}; "
-                f"link down {link.down.counts}"
+                f"link down {link.down.counts}; moves {list(room.peers[point.id].layers.moves)}"
             )
             assert step_down_s <= 5
             assert seen == {"light"} and room.peers[point.id].layer == "light"
