@@ -109,7 +109,9 @@ def main() -> int:
             f"file: {pages} pages, {len(data) / 1024:.0f} KB; a viewer's copy {len(out) / 1024:.0f} KB"
         )
         print(f"stamp font (once per process): {font_ms:.1f} ms")
-        print(f"build the copy skeleton (once per file, at upload): median {statistics.median(build):.1f} ms")
+        print(
+            f"build the copy skeleton (once per file, at upload): median {statistics.median(build):.1f} ms"
+        )
         print(f"cold (first viewer of a file): median {statistics.median(cold):.2f} ms")
         print(
             f"warm (per viewer, {viewers} viewers): median {statistics.median(warm):.3f} ms, "

@@ -60,14 +60,22 @@ async def remove(ctx: MeetingContext, p: DocumentId) -> dict[str, Any]:
 async def access(ctx: MeetingContext, p: DocumentId) -> dict[str, Any]:
     """Who has opened the document and when, and which participants have not (yet)."""
     doc = await live_document(ctx, p.document_id)
-    rows = await DocumentAccess.filter(document=doc).order_by("at", "id").values(
-        "user_id", "at", "opened", "range"
+    rows = (
+        await DocumentAccess.filter(document=doc)
+        .order_by("at", "id")
+        .values("user_id", "at", "opened", "range")
     )
     per_user: dict[int, dict[str, Any]] = {}
     for r in rows:
         v = per_user.setdefault(
             r["user_id"],
-            {"user_id": r["user_id"], "opens": 0, "requests": 0, "first_at": r["at"], "last_at": r["at"]},
+            {
+                "user_id": r["user_id"],
+                "opens": 0,
+                "requests": 0,
+                "first_at": r["at"],
+                "last_at": r["at"],
+            },
         )
         v["requests"] += 1
         v["opens"] += 1 if r["opened"] else 0

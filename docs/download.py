@@ -90,7 +90,9 @@ async def _stored_body(path: Path, first: int, last: int) -> AsyncIterator[bytes
             yield data
 
 
-async def _copy_body(skeleton: Path, plan: CopyPlan, text: str, first: int, last: int) -> AsyncIterator[bytes]:
+async def _copy_body(
+    skeleton: Path, plan: CopyPlan, text: str, first: int, last: int
+) -> AsyncIterator[bytes]:
     """The viewer's copy: the skeleton read in chunks, each page's hole filled with the stamp
     as it passes. Memory per download: one chunk and the stamp of each page geometry."""
     stamps = plan.stamps(text)
@@ -141,7 +143,10 @@ async def viewer_copy(server: Server, sha256: str) -> tuple[Path, CopyPlan]:
                     work = await asyncio.to_thread(store.job_dir)
                     try:
                         made = await runner_for(server).run(
-                            build_copy, store.path(sha256), work / "copy.pdf", budget=pdf_budget(server.settings)
+                            build_copy,
+                            store.path(sha256),
+                            work / "copy.pdf",
+                            budget=pdf_budget(server.settings),
                         )
                         await asyncio.to_thread(store.put_copy, sha256, work / "copy.pdf", made)
                     finally:
@@ -177,13 +182,21 @@ async def download_document(request: Request) -> Response:
     if doc.signed:
         total = doc.size
     else:
-        unit = await Unit.filter(id=user.unit_id).first().values_list("name", flat=True) if user.unit_id else None
-        text = stamp_text(user, unit, await _copy_time(doc, user, request.headers.get("range"), now))
+        unit = (
+            await Unit.filter(id=user.unit_id).first().values_list("name", flat=True)
+            if user.unit_id
+            else None
+        )
+        text = stamp_text(
+            user, unit, await _copy_time(doc, user, request.headers.get("range"), now)
+        )
         try:
             path, plan = await viewer_copy(server, doc.sha256)
         except (JobFailed, StampError, ActionError):
             log.exception("no viewers' copy of document %s", doc.id)
-            raise ActionError("internal", "Không tạo được bản cấp cho người xem của tài liệu này") from None
+            raise ActionError(
+                "internal", "Không tạo được bản cấp cho người xem của tài liệu này"
+            ) from None
         total = plan.size
     headers = {
         "Accept-Ranges": "bytes",
@@ -191,7 +204,9 @@ async def download_document(request: Request) -> Response:
         "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff",
     }
-    wanted = None if "if-range" in request.headers else parse_range(request.headers.get("range"), total)
+    wanted = (
+        None if "if-range" in request.headers else parse_range(request.headers.get("range"), total)
+    )
     if wanted == "unsatisfiable":
         return JSONResponse(
             ActionError("invalid", "Khoảng byte nằm ngoài tệp", {"range": "unsatisfiable"}).body(),
@@ -207,27 +222,55 @@ async def download_document(request: Request) -> Response:
     headers["Content-Length"] = str(last - first + 1)
     if request.method == "HEAD":
         return Response(b"", status_code=status, headers=headers, media_type="application/pdf")
-    await _audit(server, ctx.meeting, doc, user, now, request.headers.get("range") if status == 206 else None, first == 0, not doc.signed)  # type: ignore[arg-type]
-    body = _stored_body(path, first, last) if doc.signed else _copy_body(path, plan, text, first, last)
-    response = StreamingResponse(body, status_code=status, headers=headers, media_type="application/pdf")
+    await _audit(
+        server,
+        ctx.meeting,
+        doc,
+        user,
+        now,
+        request.headers.get("range") if status == 206 else None,
+        first == 0,
+        not doc.signed,
+    )  # type: ignore[arg-type]
+    body = (
+        _stored_body(path, first, last) if doc.signed else _copy_body(path, plan, text, first, last)
+    )
+    response = StreamingResponse(
+        body, status_code=status, headers=headers, media_type="application/pdf"
+    )
     return response
 
 
-async def _copy_time(doc: Document, user: User, range_header: str | None, now: datetime) -> datetime:
+async def _copy_time(
+    doc: Document, user: User, range_header: str | None, now: datetime
+) -> datetime:
     """The time printed in a viewer's copy. A viewer reads one copy in many Range requests (pdf.js
     loads pages lazily, the offline prefetch resumes): a request that does not start at byte 0
     continues the copy its latest opening began, so every byte of that copy carries one time even
     when the requests straddle a minute."""
     if not range_header or range_header.startswith("bytes=0-"):
         return now
-    last = await DocumentAccess.filter(document_id=doc.id, user_id=user.id, opened=True).order_by("-at").first()
+    last = (
+        await DocumentAccess.filter(document_id=doc.id, user_id=user.id, opened=True)
+        .order_by("-at")
+        .first()
+    )
     return last.at if last is not None else now
 
 
 async def _audit(
-    server: Server, meeting: Meeting, doc: Document, user: User, now: datetime, rng: str | None, opened: bool, stamped: bool
+    server: Server,
+    meeting: Meeting,
+    doc: Document,
+    user: User,
+    now: datetime,
+    rng: str | None,
+    opened: bool,
+    stamped: bool,
 ) -> None:
-    await DocumentAccess.create(document=doc, user=user, at=now, range=rng, opened=opened, stamped=stamped)
+    await DocumentAccess.create(
+        document=doc, user=user, at=now, range=rng, opened=opened, stamped=stamped
+    )
     await Audit.create(
         actor=user,
         action="document:download",

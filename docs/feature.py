@@ -41,7 +41,6 @@ async def document_of_meeting(meeting_id: int, document_id: int) -> bool:
     return await Document.exists(id=document_id, meeting_id=meeting_id, removed_at=None)
 
 
-
 async def demo_documents(identity: Identity, meeting: Meeting, users: dict[str, User]) -> None:
     """The demo meeting's documents: two short Vietnamese PDFs under the first two agenda items."""
     import asyncio

@@ -50,11 +50,20 @@ async def _save(ctx: MeetingContext, p: NoteSave) -> dict[str, Any]:
         raise invalid(f"Trang phải từ 1 đến {doc.pages}", page=f"out of range 1..{doc.pages}")
     if not p.text.strip():
         await Note.filter(document=doc, user=ctx.user, page=p.page).delete()
-        out = {"id": None, "document_id": doc.id, "page": p.page, "text": "", "updated_at": ctx.now, "deleted": True}
+        out = {
+            "id": None,
+            "document_id": doc.id,
+            "page": p.page,
+            "text": "",
+            "updated_at": ctx.now,
+            "deleted": True,
+        }
     else:
         note = await Note.get_or_none(document=doc, user=ctx.user, page=p.page)
         if note is None:
-            note = await Note.create(document=doc, user=ctx.user, page=p.page, text=p.text, updated_at=ctx.now)
+            note = await Note.create(
+                document=doc, user=ctx.user, page=p.page, text=p.text, updated_at=ctx.now
+            )
         else:
             note.text = p.text
             note.updated_at = ctx.now

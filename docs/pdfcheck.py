@@ -26,7 +26,10 @@ MAX_TEXT = 2_000_000  # characters of extracted text kept for search
 
 # What a file that is not a PDF usually is, by its first bytes.
 MAGIC = [
-    (b"PK\x03\x04", "một tệp nén (có thể là tệp Word .docx, Excel .xlsx hay PowerPoint .pptx đổi tên)"),
+    (
+        b"PK\x03\x04",
+        "một tệp nén (có thể là tệp Word .docx, Excel .xlsx hay PowerPoint .pptx đổi tên)",
+    ),
     (b"\xd0\xcf\x11\xe0", "một tệp Office cũ (.doc, .xls, .ppt)"),
     (b"{\\rtf", "một tệp RTF"),
     (b"\x89PNG", "một ảnh PNG"),
@@ -42,7 +45,9 @@ MAX_PAGES = 2000
 MAX_OBJECTS = 200_000
 INFLATE_FLOOR = 512 * 1024 * 1024  # bytes every stream inflates to, at least this much allowed…
 INFLATE_RATIO = 40  # …or 40 × the file's size, whichever is more
-CONTENT_BUDGET = 128 * 1024 * 1024  # page content drawn, summed over pages (shared streams count per page)
+CONTENT_BUDGET = (
+    128 * 1024 * 1024
+)  # page content drawn, summed over pages (shared streams count per page)
 MAX_IMAGE_PIXELS = 150_000_000  # one image (a 600 dpi A2 scan is ~ 70 Mpx)
 _INFLATE_CHUNK = 4 * 1024 * 1024
 
@@ -143,7 +148,9 @@ def _harmless_open(value: object) -> bool:
     value = value.get_object() if isinstance(value, IndirectObject) else value
     if isinstance(value, ArrayObject):
         return True
-    return isinstance(value, DictionaryObject) and value.get("/S") == "/GoTo" and "/Next" not in value
+    return (
+        isinstance(value, DictionaryObject) and value.get("/S") == "/GoTo" and "/Next" not in value
+    )
 
 
 def _scan_dict(d: DictionaryObject, found: set[str], depth: int = 0) -> None:
@@ -213,8 +220,11 @@ def _budgets(reader: PdfReader, file_size: int) -> set[str]:
     is passed) and return the kinds of active content the file holds."""
     refs = _all_objects(reader)
     if len(refs) > MAX_OBJECTS:
-        raise _too_complex(f"có {len(refs):,} đối tượng (tối đa {MAX_OBJECTS:,})".replace(",", "."),
-                           budget="objects", limit=MAX_OBJECTS)
+        raise _too_complex(
+            f"có {len(refs):,} đối tượng (tối đa {MAX_OBJECTS:,})".replace(",", "."),
+            budget="objects",
+            limit=MAX_OBJECTS,
+        )
     limit = max(INFLATE_FLOOR, INFLATE_RATIO * file_size)
     total = 0
     sizes: dict[int, int] = {}
@@ -235,7 +245,8 @@ def _budgets(reader: PdfReader, file_size: int) -> set[str]:
                 if pixels > MAX_IMAGE_PIXELS:
                     raise _too_complex(
                         f"có ảnh {pixels // 1_000_000} triệu điểm ảnh (tối đa {MAX_IMAGE_PIXELS // 1_000_000} triệu)",
-                        budget="image_pixels", limit=MAX_IMAGE_PIXELS,
+                        budget="image_pixels",
+                        limit=MAX_IMAGE_PIXELS,
                     )
             n = _inflated_size(obj, limit - total)
             sizes[ref.idnum] = n
@@ -244,11 +255,14 @@ def _budgets(reader: PdfReader, file_size: int) -> set[str]:
                 raise _too_complex(
                     f"khi giải nén, tệp {file_size / 1_048_576:.1f} MB thành hơn {limit // 1_048_576} MB "
                     "(tệp kiểu \u201cbom giải nén\u201d)",
-                    budget="inflated_bytes", limit=limit,
+                    budget="inflated_bytes",
+                    limit=limit,
                 )
     pages = reader.pages
     if len(pages) > MAX_PAGES:
-        raise _too_complex(f"có {len(pages)} trang (tối đa {MAX_PAGES})", budget="pages", limit=MAX_PAGES)
+        raise _too_complex(
+            f"có {len(pages)} trang (tối đa {MAX_PAGES})", budget="pages", limit=MAX_PAGES
+        )
     drawn = 0
     for page in pages:
         for ref in _page_content_refs(page):
@@ -261,7 +275,8 @@ def _budgets(reader: PdfReader, file_size: int) -> set[str]:
             raise _too_complex(
                 f"nội dung các trang cộng lại hơn {CONTENT_BUDGET // 1_048_576} MB (nhiều trang dùng "
                 "chung một nội dung rất lớn)",
-                budget="page_content_bytes", limit=CONTENT_BUDGET,
+                budget="page_content_bytes",
+                limit=CONTENT_BUDGET,
             )
     return found
 
@@ -338,14 +353,18 @@ def _strip(obj: object, depth: int = 0) -> None:
                 action = obj[key]
                 action = action.get_object() if isinstance(action, IndirectObject) else action
                 if key == "/Next" or (
-                    isinstance(action, DictionaryObject) and str(action.get("/S", "")) in _ACTION_KINDS
+                    isinstance(action, DictionaryObject)
+                    and str(action.get("/S", "")) in _ACTION_KINDS
                 ):
                     del obj[key]
         if isinstance(obj.get("/Annots"), ArrayObject):
             keep = ArrayObject()
             for a in obj["/Annots"]:
                 target = a.get_object() if isinstance(a, IndirectObject) else a
-                if not (isinstance(target, DictionaryObject) and target.get("/Subtype") in _ATTACHMENT_ANNOTS):
+                if not (
+                    isinstance(target, DictionaryObject)
+                    and target.get("/Subtype") in _ATTACHMENT_ANNOTS
+                ):
                     keep.append(a)
             obj[NameObject("/Annots")] = keep
         if obj.get("/S") in _ACTION_KINDS:
@@ -387,7 +406,8 @@ def intake(src: str, work_dir: str) -> dict[str, object]:
         if again.active:
             raise ActionError(
                 "unsupported",
-                "Tệp PDF có nội dung chủ động (" + ", ".join(ACTIVE_LABELS[k] for k in again.active)
+                "Tệp PDF có nội dung chủ động ("
+                + ", ".join(ACTIVE_LABELS[k] for k in again.active)
                 + ") không gỡ được. Hãy in tệp ra PDF mới (In → Lưu thành PDF) rồi tải lên.",
                 {"file": "active_content", "active": again.active},
             )

@@ -37,7 +37,7 @@ def ascii_initials(text: str) -> str:
 
 
 def meeting_phrase(title: str) -> str:
-    """"cuộc họp X" for a meeting titled "Họp X", "Cuộc họp X" or "X" (never "cuộc họp Họp X")."""
+    """ "cuộc họp X" for a meeting titled "Họp X", "Cuộc họp X" or "X" (never "cuộc họp Họp X")."""
     text = nfc(title).strip()
     low = text.casefold()
     for prefix in ("cuộc họp ", "họp "):
@@ -57,8 +57,12 @@ class Doc(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.set_margins(30, 20, 20)
         self.set_auto_page_break(True, margin=20)
-        for style, name in (("", "DejaVuSerif.ttf"), ("B", "DejaVuSerif-Bold.ttf"),
-                            ("I", "DejaVuSerif-Italic.ttf"), ("BI", "DejaVuSerif-BoldItalic.ttf")):
+        for style, name in (
+            ("", "DejaVuSerif.ttf"),
+            ("B", "DejaVuSerif-Bold.ttf"),
+            ("I", "DejaVuSerif-Italic.ttf"),
+            ("BI", "DejaVuSerif-BoldItalic.ttf"),
+        ):
             self.add_font(FONT, style, str(FONT_DIR / name))
         self.set_title(nfc(title))
         self.set_creator("Họp không giấy tờ")
@@ -74,8 +78,16 @@ class Doc(FPDF):
 
     # -- text helpers -----------------------------------------------------------------------
 
-    def para(self, text: str, *, style: str = "", size: float = 13, align: str = "J",
-             indent: bool = False, h: float = 6.5) -> None:
+    def para(
+        self,
+        text: str,
+        *,
+        style: str = "",
+        size: float = 13,
+        align: str = "J",
+        indent: bool = False,
+        h: float = 6.5,
+    ) -> None:
         self.set_font(FONT, style, size)
         for line in nfc(text).splitlines() or [""]:
             prefix = "    " if indent and line.strip() else ""
@@ -118,8 +130,15 @@ class Doc(FPDF):
         self.cell(right_w, 6, f"{nfc(place)}, {vn_date(when)}", align="C")
         self.set_y(max(left_bottom, y2 + 9) + 8)
 
-    def signer_block(self, *, left_title: str, left_lines: list[str], capacity: list[str],
-                     name: str, note: str = "") -> None:
+    def signer_block(
+        self,
+        *,
+        left_title: str,
+        left_lines: list[str],
+        capacity: list[str],
+        name: str,
+        note: str = "",
+    ) -> None:
         """Recipients (Nơi nhận) on the left, the signer's capacity and name on the right."""
         self.ln(4)
         if self.get_y() > self.h - 75:

@@ -42,7 +42,11 @@ async def current_presented(meeting_id: int) -> dict[str, Any] | None:
     row = await Presented.get_or_none(meeting_id=meeting_id, document__removed_at=None)
     if row is None:
         return None
-    name = await User.filter(id=row.by_id).first().values_list("full_name", flat=True) if row.by_id else None
+    name = (
+        await User.filter(id=row.by_id).first().values_list("full_name", flat=True)
+        if row.by_id
+        else None
+    )
     return presented_view(row, name)
 
 
@@ -65,14 +69,25 @@ async def present(ctx: MeetingContext, p: DocumentPresent) -> dict[str, Any] | N
         raise conflict("Chỉ trình chiếu được khi cuộc họp đang diễn ra")
     if p.document_id is None:
         await Presented.filter(meeting=ctx.meeting).delete()
-        ctx.push("document:presented", {"document_id": None, "page": None, "by": ctx.user.id, "by_name": ctx.user.full_name, "at": ctx.now})
+        ctx.push(
+            "document:presented",
+            {
+                "document_id": None,
+                "page": None,
+                "by": ctx.user.id,
+                "by_name": ctx.user.full_name,
+                "at": ctx.now,
+            },
+        )
         return None
     doc = await live_document(ctx, p.document_id)
     if not 1 <= p.page <= doc.pages:
         raise invalid(f"Trang phải từ 1 đến {doc.pages}", page=f"out of range 1..{doc.pages}")
     row = await Presented.get_or_none(meeting=ctx.meeting)
     if row is None:
-        row = await Presented.create(meeting=ctx.meeting, document=doc, page=p.page, by=ctx.user, at=ctx.now)
+        row = await Presented.create(
+            meeting=ctx.meeting, document=doc, page=p.page, by=ctx.user, at=ctx.now
+        )
     else:
         row.document = doc
         row.page = p.page
@@ -88,7 +103,16 @@ async def present(ctx: MeetingContext, p: DocumentPresent) -> dict[str, Any] | N
 async def stop_if_presented(ctx: MeetingContext, document_id: int) -> None:
     """A removed document stops being presented (inside the removing action)."""
     if await Presented.filter(meeting=ctx.meeting, document_id=document_id).delete():
-        ctx.push("document:presented", {"document_id": None, "page": None, "by": ctx.user.id, "by_name": ctx.user.full_name, "at": ctx.now})
+        ctx.push(
+            "document:presented",
+            {
+                "document_id": None,
+                "page": None,
+                "by": ctx.user.id,
+                "by_name": ctx.user.full_name,
+                "at": ctx.now,
+            },
+        )
 
 
 async def follow_new_version(ctx: MeetingContext, old: Document, new: Document) -> None:
@@ -101,7 +125,11 @@ async def follow_new_version(ctx: MeetingContext, old: Document, new: Document) 
     row.page = min(row.page, new.pages)
     row.at = ctx.now
     await row.save()
-    name = await User.filter(id=row.by_id).first().values_list("full_name", flat=True) if row.by_id else None
+    name = (
+        await User.filter(id=row.by_id).first().values_list("full_name", flat=True)
+        if row.by_id
+        else None
+    )
     view = presented_view(row, name)
     assert view is not None
     ctx.push("document:presented", view)

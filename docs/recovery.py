@@ -30,6 +30,7 @@ log = logging.getLogger("hop.docs")
 WORK_RE = re.compile(r"^(upload|job|commit)-(\d+)-(.*)$")
 SHA_PART_RE = re.compile(r"^([0-9a-f]{64})-[0-9a-f]+\.part$")
 
+
 class Recovery:
     """Per-server state: when this server was built (work files of this process older than that
     are a crashed server's), and an event set once the leftovers are cleaned."""

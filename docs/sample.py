@@ -13,7 +13,9 @@ def _nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-def sample_pdf(title: str, pages: list[list[str]], *, issuer: str = "ỦY BAN NHÂN DÂN TỈNH") -> bytes:
+def sample_pdf(
+    title: str, pages: list[list[str]], *, issuer: str = "ỦY BAN NHÂN DÂN TỈNH"
+) -> bytes:
     """One page per list of paragraphs, with a header and a page number."""
     pdf = FPDF(unit="mm", format="A4")
     pdf.add_font("DejaVu", fname=str(FONT_PATH))
@@ -44,22 +46,37 @@ DEMO_DOCUMENTS = [
         1,
         "Báo cáo tình hình kinh tế - xã hội tháng",
         [
-            ["I. Tình hình chung", "Tổng sản phẩm trên địa bàn tỉnh tăng 7,2% so với cùng kỳ. Sản xuất "
-             "nông nghiệp ổn định; công nghiệp, xây dựng tiếp tục phục hồi."],
-            ["II. Thu, chi ngân sách", "Thu ngân sách nhà nước ước đạt 68% dự toán năm. Chi ngân sách "
-             "bảo đảm các nhiệm vụ thường xuyên và chi đầu tư phát triển."],
-            ["III. Nhiệm vụ tháng tới", "Đẩy nhanh giải ngân vốn đầu tư công; chuẩn bị phương án phòng, "
-             "chống thiên tai; bảo đảm an sinh xã hội."],
+            [
+                "I. Tình hình chung",
+                "Tổng sản phẩm trên địa bàn tỉnh tăng 7,2% so với cùng kỳ. Sản xuất "
+                "nông nghiệp ổn định; công nghiệp, xây dựng tiếp tục phục hồi.",
+            ],
+            [
+                "II. Thu, chi ngân sách",
+                "Thu ngân sách nhà nước ước đạt 68% dự toán năm. Chi ngân sách "
+                "bảo đảm các nhiệm vụ thường xuyên và chi đầu tư phát triển.",
+            ],
+            [
+                "III. Nhiệm vụ tháng tới",
+                "Đẩy nhanh giải ngân vốn đầu tư công; chuẩn bị phương án phòng, "
+                "chống thiên tai; bảo đảm an sinh xã hội.",
+            ],
         ],
     ),
     (
         2,
         "Tờ trình về kế hoạch đầu tư công năm tới",
         [
-            ["Kính gửi: Ủy ban nhân dân tỉnh.", "Sở Kế hoạch và Đầu tư kính trình kế hoạch đầu tư công "
-             "năm tới với tổng vốn dự kiến 3.250 tỷ đồng."],
-            ["Danh mục dự án ưu tiên: đường liên huyện Đông Sơn – Tây Sơn, trường học vùng khó khăn, "
-             "trạm y tế xã.", "Kính trình Ủy ban nhân dân tỉnh xem xét, quyết định."],
+            [
+                "Kính gửi: Ủy ban nhân dân tỉnh.",
+                "Sở Kế hoạch và Đầu tư kính trình kế hoạch đầu tư công "
+                "năm tới với tổng vốn dự kiến 3.250 tỷ đồng.",
+            ],
+            [
+                "Danh mục dự án ưu tiên: đường liên huyện Đông Sơn – Tây Sơn, trường học vùng khó khăn, "
+                "trạm y tế xã.",
+                "Kính trình Ủy ban nhân dân tỉnh xem xét, quyết định.",
+            ],
         ],
     ),
 ]

@@ -41,7 +41,9 @@ async def configured_signer(settings: Settings) -> signers.SimpleSigner | None:
     return _signers[key]
 
 
-async def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, *, reason: str, location: str) -> bytes:
+async def sign_pdf(
+    pdf: bytes, signer: signers.SimpleSigner, *, reason: str, location: str
+) -> bytes:
     """PAdES B-B signature in a new signature field, as an incremental update."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     meta = signers.PdfSignatureMetadata(

@@ -191,8 +191,20 @@ def document_view(d: Document) -> dict[str, Any]:
 
 
 VIEW_FIELDS = (
-    "id", "meeting_id", "agenda_item_id", "title", "filename", "size", "pages", "sha256", "kind",
-    "signed", "version", "previous_id", "uploaded_by_id", "created_at",
+    "id",
+    "meeting_id",
+    "agenda_item_id",
+    "title",
+    "filename",
+    "size",
+    "pages",
+    "sha256",
+    "kind",
+    "signed",
+    "version",
+    "previous_id",
+    "uploaded_by_id",
+    "created_at",
 )
 
 
@@ -254,8 +266,10 @@ async def create_document(
 
         await follow_new_version(ctx, replaces, doc)
         if ctx.meeting.status != MeetingStatus.DRAFT:
-            others = await Participant.filter(meeting=ctx.meeting).exclude(user=ctx.user).values_list(
-                "user_id", flat=True
+            others = (
+                await Participant.filter(meeting=ctx.meeting)
+                .exclude(user=ctx.user)
+                .values_list("user_id", flat=True)
             )
             await ctx.notify(
                 others,  # type: ignore[arg-type]

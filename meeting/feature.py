@@ -123,4 +123,3 @@ class Composition:
 
     def extensions_of(self, kind: type[T]) -> list[T]:
         return [e for e in self.extensions if isinstance(e, kind)]
-

@@ -225,8 +225,6 @@ class Audit(Model):
         table = "audit"
 
 
-
-
 class Audience(StrEnum):
     ALL = "all"  # everyone who joined the meeting
     STAFF = "staff"  # its chair and secretaries

@@ -50,9 +50,7 @@ async def store_notifications(
     """The one way to store notifications: one row per user (each named once). Deliver them with
     Notifier.deliver once they are committed."""
     return [
-        await Notification.create(
-            user_id=uid, kind=kind, meeting=meeting, text=text, created_at=at
-        )
+        await Notification.create(user_id=uid, kind=kind, meeting=meeting, text=text, created_at=at)
         for uid in dict.fromkeys(user_ids)
     ]
 

@@ -18,12 +18,12 @@ def local(at: datetime) -> datetime:
 
 
 def clock_text(at: datetime) -> str:
-    """"08:00": the time of day in the province."""
+    """ "08:00": the time of day in the province."""
     return local(at).strftime("%H:%M")
 
 
 def when_text(at: datetime) -> str:
-    """"08:00 ngày 05/03/2025" (fixed width: a viewer's stamped copy keeps its length)."""
+    """ "08:00 ngày 05/03/2025" (fixed width: a viewer's stamped copy keeps its length)."""
     return local(at).strftime("%H:%M ngày %d/%m/%Y")
 
 

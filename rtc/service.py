@@ -26,6 +26,7 @@ log = logging.getLogger("hop.rtc")
 
 POINTS_INTERVAL_S = 2.0
 
+
 class WallUnavailable(Exception):
     """rtc:watch where media runs in worker processes (not built there yet)."""
 

@@ -37,7 +37,9 @@ async def signing() -> AsyncIterator[tuple[Live, Path]]:
     """A server of its own, configured with a throwaway signing certificate."""
     data_dir = Path(tempfile.mkdtemp(prefix="hop-sign-"))
     p12 = make_p12(data_dir / "signer.p12", P12_PASSWORD, SIGNER)
-    settings = harness.make_settings(data_dir, signing_p12=str(p12), signing_p12_password=P12_PASSWORD)
+    settings = harness.make_settings(
+        data_dir, signing_p12=str(p12), signing_p12_password=P12_PASSWORD
+    )
     async with running(settings) as live:
         yield live, p12
 
@@ -47,10 +49,15 @@ async def test_drafts_saved_by_secretaries(clients: Live) -> None:
     mid = t.meeting_id
     t.chair_c.mark()
     t.del_c[0].mark()
-    c = await t.sec_c.ok("conclusion:save", {"meeting_id": mid, "agenda_item_id": t.item_id, "text": "Thống nhất"})
+    c = await t.sec_c.ok(
+        "conclusion:save", {"meeting_id": mid, "agenda_item_id": t.item_id, "text": "Thống nhất"}
+    )
     got = await t.chair_c.push("conclusion:updated", lambda d: d["id"] == c["id"])
     assert got["text"] == "Thống nhất" and got["published_at"] is None
-    again = await t.sec_c.ok("conclusion:save", {"meeting_id": mid, "agenda_item_id": t.item_id, "text": "Thống nhất thông qua"})
+    again = await t.sec_c.ok(
+        "conclusion:save",
+        {"meeting_id": mid, "agenda_item_id": t.item_id, "text": "Thống nhất thông qua"},
+    )
     assert again["id"] == c["id"]  # one per item
     overall = await t.sec_c.ok("conclusion:save", {"meeting_id": mid, "text": "Kết luận chung"})
     assert overall["agenda_item_id"] is None and overall["id"] != c["id"]
@@ -64,7 +71,9 @@ async def test_drafts_saved_by_secretaries(clients: Live) -> None:
     for client in (t.chair_c, t.del_c[0], t.point_c, t.obs_c):
         await client.error("conclusion:save", {"meeting_id": mid, "text": "x"}, "forbidden")
     await t.outsider_c.error("conclusion:save", {"meeting_id": mid, "text": "x"}, "not_found")
-    await t.sec_c.error("conclusion:save", {"meeting_id": mid, "text": "x", "agenda_item_id": 10**9}, "invalid")
+    await t.sec_c.error(
+        "conclusion:save", {"meeting_id": mid, "text": "x", "agenda_item_id": 10**9}, "invalid"
+    )
     await t.sec_c.error("conclusion:save", {"meeting_id": mid, "text": 5}, "invalid")
     await t.sec_c.error("conclusion:save", {"meeting_id": mid}, "invalid")
     for client in (t.del_c[0], t.point_c, t.obs_c):
@@ -82,9 +91,13 @@ async def test_signed_notice(signing: tuple[Live, Path]) -> None:
     live, p12 = signing
     t = await table(live, items=2)
     mid = t.meeting_id
-    item_text = "Thống nhất thông qua báo cáo kinh tế - xã hội quý I; giao Sở Tài chính rà soát số liệu."
+    item_text = (
+        "Thống nhất thông qua báo cáo kinh tế - xã hội quý I; giao Sở Tài chính rà soát số liệu."
+    )
     overall_text = "Các sở, ngành khẩn trương triển khai, báo cáo kết quả trước ngày 30 tháng 6."
-    await t.sec_c.ok("conclusion:save", {"meeting_id": mid, "agenda_item_id": t.item_id, "text": item_text})
+    await t.sec_c.ok(
+        "conclusion:save", {"meeting_id": mid, "agenda_item_id": t.item_id, "text": item_text}
+    )
     await t.sec_c.ok("conclusion:save", {"meeting_id": mid, "text": overall_text})
     t.del_c[0].mark()
     published = await t.chair_c.ok("conclusion:publish", {"meeting_id": mid})
@@ -128,7 +141,9 @@ async def test_signed_notice(signing: tuple[Live, Path]) -> None:
     _, cert, _ = pkcs12.load_key_and_certificates(p12.read_bytes(), P12_PASSWORD.encode())
     root = load_cert(cert.public_bytes(Encoding.DER))
     (sig,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-    status = await async_validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False))
+    status = await async_validate_pdf_signature(
+        sig, ValidationContext(trust_roots=[root], allow_fetching=False)
+    )
     assert status.intact and status.valid and status.trusted
     assert status.signing_cert.subject.native["common_name"] == SIGNER
     assert status.coverage.name == "ENTIRE_FILE"
@@ -141,7 +156,9 @@ async def test_signed_notice(signing: tuple[Live, Path]) -> None:
     at = bad.find(b"/Creator")
     bad[at + 12] ^= 1
     (sig,) = PdfFileReader(io.BytesIO(bytes(bad))).embedded_signatures
-    status = await async_validate_pdf_signature(sig, ValidationContext(trust_roots=[root], allow_fetching=False))
+    status = await async_validate_pdf_signature(
+        sig, ValidationContext(trust_roots=[root], allow_fetching=False)
+    )
     assert not status.intact
 
     async with live.http(t.outsider_c.token) as http:
@@ -163,7 +180,10 @@ async def test_minutes(clients: Live) -> None:
     absent, sender = m["delegates"]
     deputy = await clients.person("phodoi", full_name="Phạm Thị Dự Thay")
     sender_c = await clients.client(sender)
-    await sender_c.ok("invitation:respond", {"meeting_id": mid, "response": "delegated", "substitute_id": deputy.id})
+    await sender_c.ok(
+        "invitation:respond",
+        {"meeting_id": mid, "response": "delegated", "substitute_id": deputy.id},
+    )
     item = await sec_c.ok("agenda:add", {"meeting_id": mid, "title": "Dự toán ngân sách năm sau"})
     await sec_c.ok("meeting:start", {"meeting_id": mid})
     chair_c = await clients.client(m["chair"])
@@ -184,7 +204,10 @@ async def test_minutes(clients: Live) -> None:
     await deputy_c.ok("poll:vote", {"poll_id": poll["poll_id"], "option": 0})
     await point_c.ok("poll:vote", {"poll_id": poll["poll_id"], "option": 0})
     await chair_c.ok("poll:close", {"poll_id": poll["poll_id"]})
-    await sec_c.ok("conclusion:save", {"meeting_id": mid, "agenda_item_id": item["id"], "text": "Thông qua dự toán"})
+    await sec_c.ok(
+        "conclusion:save",
+        {"meeting_id": mid, "agenda_item_id": item["id"], "text": "Thông qua dự toán"},
+    )
 
     async with clients.http(m["secretary"].token) as http:
         r = await http.get(f"/api/meetings/{mid}/minutes.pdf")

@@ -86,7 +86,9 @@ async def test_everything_the_contract_names_is_on_the_api_page(clients: Live) -
 async def test_every_action_and_push_of_the_server_is_on_the_api_page(clients: Live) -> None:
     page = await api_page(clients)
     actions = section(page, "actions", "pushes")
-    missing = sorted(name for name in clients.server.composition.actions if not named(name, actions))
+    missing = sorted(
+        name for name in clients.server.composition.actions if not named(name, actions)
+    )
     assert missing == [], f"describe these actions on meeting/templates/api.html: {missing}"
     pushes = section(page, "pushes", "seq")
     missing = sorted(name for name in PUSH_SCHEMAS if not named(name, pushes))

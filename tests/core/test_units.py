@@ -42,7 +42,11 @@ async def test_unit_create_invalid_and_refused(clients: Live) -> None:
         ({"kind": "commune"}, "invalid", "name"),
         ({"name": "Xã A", "kind": "commune", "parent_id": "1"}, "invalid", "parent_id"),
         ({"name": "Xã A", "kind": "commune", "parent_id": 987654}, "invalid", "parent_id"),
-        ({"name": "Xã A", "kind": "commune", "code": "mã có dấu cách"}, "invalid", "code"),  # issue 12: codes exist now; a malformed one is refused
+        (
+            {"name": "Xã A", "kind": "commune", "code": "mã có dấu cách"},
+            "invalid",
+            "code",
+        ),  # issue 12: codes exist now; a malformed one is refused
     ]
     for payload, code, name in cases:
         err = await ac.error("unit:create", payload, code)

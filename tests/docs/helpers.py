@@ -11,8 +11,14 @@ from pypdf import PdfReader
 from tests.live import Live
 
 
-async def upload(live: Live, token: str, meeting_id: int, data: bytes, filename: str = "to-trinh.pdf",
-                 **fields: Any) -> httpx.Response:
+async def upload(
+    live: Live,
+    token: str,
+    meeting_id: int,
+    data: bytes,
+    filename: str = "to-trinh.pdf",
+    **fields: Any,
+) -> httpx.Response:
     async with live.http(token) as http:
         return await http.post(
             f"/api/meetings/{meeting_id}/documents",
@@ -21,13 +27,17 @@ async def upload(live: Live, token: str, meeting_id: int, data: bytes, filename:
         )
 
 
-async def uploaded(live: Live, token: str, meeting_id: int, data: bytes, **kw: Any) -> dict[str, Any]:
+async def uploaded(
+    live: Live, token: str, meeting_id: int, data: bytes, **kw: Any
+) -> dict[str, Any]:
     r = await upload(live, token, meeting_id, data, **kw)
     assert r.status_code == 201, r.text
     return r.json()
 
 
-async def download(live: Live, token: str | None, document_id: int, **headers: str) -> httpx.Response:
+async def download(
+    live: Live, token: str | None, document_id: int, **headers: str
+) -> httpx.Response:
     async with live.http(token) as http:
         return await http.get(f"/api/documents/{document_id}/file", headers=headers)
 

@@ -14,11 +14,19 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def page_text(i: int) -> str:
-    return unicodedata.normalize("NFC", f"Trang {i}: Báo cáo tình hình kinh tế xã hội tỉnh Hòa Bình Xanh")
+    return unicodedata.normalize(
+        "NFC", f"Trang {i}: Báo cáo tình hình kinh tế xã hội tỉnh Hòa Bình Xanh"
+    )
 
 
-def vietnamese_pdf(pages: int = 5, *, title: str = "Tờ trình", image_kb: int = 0,
-                   landscape_every: int = 0, rotate_every: int = 0) -> bytes:
+def vietnamese_pdf(
+    pages: int = 5,
+    *,
+    title: str = "Tờ trình",
+    image_kb: int = 0,
+    landscape_every: int = 0,
+    rotate_every: int = 0,
+) -> bytes:
     """A PDF whose page i (1-based) carries `page_text(i)` plus a paragraph. `image_kb` adds an
     incompressible image of about that size to every page (to make big files)."""
     pdf = FPDF(unit="pt", format="A4")
@@ -32,9 +40,15 @@ def vietnamese_pdf(pages: int = 5, *, title: str = "Tờ trình", image_kb: int 
         pdf.cell(0, 24, unicodedata.normalize("NFC", title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", size=12)
         pdf.cell(0, 18, page_text(i), new_x="LMARGIN", new_y="NEXT")
-        pdf.multi_cell(0, 16, unicodedata.normalize(
-            "NFC", "Ủy ban nhân dân tỉnh đề nghị các sở, ngành, huyện, thành phố tập trung chỉ đạo "
-            "thực hiện quyết liệt các nhiệm vụ, giải pháp đã đề ra. " * 3))
+        pdf.multi_cell(
+            0,
+            16,
+            unicodedata.normalize(
+                "NFC",
+                "Ủy ban nhân dân tỉnh đề nghị các sở, ngành, huyện, thành phố tập trung chỉ đạo "
+                "thực hiện quyết liệt các nhiệm vụ, giải pháp đã đề ra. " * 3,
+            ),
+        )
         if image_kb:
             from PIL import Image
 

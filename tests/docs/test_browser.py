@@ -16,9 +16,17 @@ from tests.live import Live, meeting_with
 async def test_delegate_follows_the_presented_page(clients: Live, browsers: Browsers) -> None:  # noqa: F811
     m = await meeting_with(clients, start=True, delegates=1, title=unique("Họp trình chiếu"))
     mid = m["meeting_id"]
-    item = await m["secretary_client"].ok("agenda:add", {"meeting_id": mid, "title": "Tờ trình đầu tư công"})
-    doc = await uploaded(clients, m["secretary"].token, mid, vietnamese_pdf(6), title="Tờ trình số 7",
-                         agenda_item_id=item["id"])
+    item = await m["secretary_client"].ok(
+        "agenda:add", {"meeting_id": mid, "title": "Tờ trình đầu tư công"}
+    )
+    doc = await uploaded(
+        clients,
+        m["secretary"].token,
+        mid,
+        vietnamese_pdf(6),
+        title="Tờ trình số 7",
+        agenda_item_id=item["id"],
+    )
 
     delegate = await browsers.login(m["delegates"][0].user.username)
     await delegate.goto(f"{clients.url}/#/meetings/{mid}")
@@ -40,7 +48,9 @@ async def test_delegate_follows_the_presented_page(clients: Live, browsers: Brow
     # The delegate never clicks: the panel comes forward and shows page 3.
     dviewer = delegate.get_by_test_id("viewer")
     await expect(dviewer).to_have_attribute("data-page", "3", timeout=5000)
-    await expect(delegate.locator(".docs-viewer-card")).to_have_attribute("data-document-id", str(doc["id"]))
+    await expect(delegate.locator(".docs-viewer-card")).to_have_attribute(
+        "data-document-id", str(doc["id"])
+    )
     await expect(delegate.locator(".docs-presented")).to_contain_text("trang 3")
     await shot(delegate, "docs-delegate-follows")
 
@@ -55,7 +65,11 @@ async def test_delegate_follows_the_presented_page(clients: Live, browsers: Brow
     await shot(chair, "docs-chair-presents")
 
 
-async def test_uploader_is_told_what_was_removed(clients: Live, browsers: Browsers, tmp_path) -> None:  # noqa: F811
+async def test_uploader_is_told_what_was_removed(
+    clients: Live,
+    browsers: Browsers,  # noqa: F811
+    tmp_path,
+) -> None:
     """Issue 11: a PDF with JavaScript, a launch action and an embedded program is stored
     without them, and the secretary who uploaded it reads what was removed."""
     from tests.docs.pdfs import active_pdf

@@ -40,12 +40,15 @@ async def test_every_page_stamped_with_viewer_and_text_intact(clients: Live) -> 
     m = await meeting_with(clients, delegates=1)
     viewer = await clients.person("daibieu", full_name="Nguyễn Thị Ánh Tuyết", unit_id=unit.id)
     await m["secretary_client"].ok(
-        "participant:add", {"meeting_id": m["meeting_id"], "role": "delegate", "user_ids": [viewer.id]}
+        "participant:add",
+        {"meeting_id": m["meeting_id"], "role": "delegate", "user_ids": [viewer.id]},
     )
     vc = await clients.client(viewer)
     await vc.ok("meeting:join", {"meeting_id": m["meeting_id"]})
     original = vietnamese_pdf(40, landscape_every=7, rotate_every=9)
-    doc = await uploaded(clients, m["secretary"].token, m["meeting_id"], original, title="Tờ trình số 12")
+    doc = await uploaded(
+        clients, m["secretary"].token, m["meeting_id"], original, title="Tờ trình số 12"
+    )
     assert doc["pages"] == 40 and doc["title"] == "Tờ trình số 12" and doc["size"] == len(original)
     pushed = await vc.push("document:added", lambda d: d["id"] == doc["id"])
     assert pushed["pages"] == 40 and pushed["meeting_id"] == m["meeting_id"] and "seq" in pushed
@@ -64,7 +67,9 @@ async def test_every_page_stamped_with_viewer_and_text_intact(clients: Live) -> 
     now = clients.server.clock.now()
     for i, text in enumerate(texts, start=1):
         assert page_text(i) in text, f"page {i} lost its text: {text!r}"
-        assert "Bản cấp cho: Nguyễn Thị Ánh Tuyết – Sở Tài chính – tải lúc" in text, f"page {i}: {text!r}"
+        assert "Bản cấp cho: Nguyễn Thị Ánh Tuyết – Sở Tài chính – tải lúc" in text, (
+            f"page {i}: {text!r}"
+        )
         assert re.search(r"tải lúc \d\d:\d\d ngày \d\d/\d\d/\d{4}", text)
     assert str(now.year) in texts[0]
 
@@ -109,7 +114,9 @@ async def test_same_file_is_stored_once(clients: Live) -> None:
     ],
     ids=["zero-bytes", "renamed-docx", "truncated", "encrypted"],
 )
-async def test_bad_files_are_refused_and_nothing_stored(clients: Live, make, status, code, detail) -> None:
+async def test_bad_files_are_refused_and_nothing_stored(
+    clients: Live, make, status, code, detail
+) -> None:
     m = await meeting_with(clients)
     before = store_files(clients)
     r = await upload(clients, m["secretary"].token, m["meeting_id"], make(), filename="bao-cao.pdf")
@@ -124,7 +131,9 @@ async def test_bad_files_are_refused_and_nothing_stored(clients: Live, make, sta
 
 async def test_docx_message_says_what_the_file_is(clients: Live) -> None:
     m = await meeting_with(clients)
-    r = await upload(clients, m["secretary"].token, m["meeting_id"], docx_bytes(), filename="to-trinh.docx.pdf")
+    r = await upload(
+        clients, m["secretary"].token, m["meeting_id"], docx_bytes(), filename="to-trinh.docx.pdf"
+    )
     assert r.status_code == 415
     assert "Word" in r.json()["error"]["message"] and "PDF" in r.json()["error"]["message"]
 
@@ -132,12 +141,19 @@ async def test_docx_message_says_what_the_file_is(clients: Live) -> None:
 async def test_client_file_name_never_becomes_a_path(clients: Live) -> None:
     m = await meeting_with(clients)
     data_dir = clients.server.settings.data_dir
-    doc = await uploaded(clients, m["secretary"].token, m["meeting_id"], vietnamese_pdf(2), filename="../../x.pdf")
+    doc = await uploaded(
+        clients, m["secretary"].token, m["meeting_id"], vietnamese_pdf(2), filename="../../x.pdf"
+    )
     assert doc["filename"] == "x.pdf"
     assert not (data_dir.parent / "x.pdf").exists() and not (data_dir / "x.pdf").exists()
     assert not list(data_dir.parent.parent.glob("x.pdf"))
-    doc2 = await uploaded(clients, m["secretary"].token, m["meeting_id"], vietnamese_pdf(2),
-                          filename="..\\..\\windows\\bao cáo.pdf")
+    doc2 = await uploaded(
+        clients,
+        m["secretary"].token,
+        m["meeting_id"],
+        vietnamese_pdf(2),
+        filename="..\\..\\windows\\bao cáo.pdf",
+    )
     assert doc2["filename"] == "bao cáo.pdf"
     r = await download(clients, m["delegates"][0].token, doc2["id"])
     assert "filename*=UTF-8''bao%20c%C3%A1o.pdf" in r.headers["content-disposition"]
@@ -159,8 +175,10 @@ async def test_over_the_limit_is_413_and_nothing_stored() -> None:
         # Without a Content-Length (chunked), the server stops reading once past the limit.
         async def chunks():
             boundary = "XyZ"
-            yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
-                   "Content-Type: application/pdf\r\n\r\n").encode()
+            yield (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+                "Content-Type: application/pdf\r\n\r\n"
+            ).encode()
             for i in range(0, len(big), 65536):
                 yield big[i : i + 65536]
             yield f"\r\n--{boundary}--\r\n".encode()
@@ -173,7 +191,9 @@ async def test_over_the_limit_is_413_and_nothing_stored() -> None:
             )
         assert r2.status_code == 413
         assert store_files(live) == before and tmp_files(live) == []
-        assert await m["secretary_client"].ok("document:list", {"meeting_id": m["meeting_id"]}) == []
+        assert (
+            await m["secretary_client"].ok("document:list", {"meeting_id": m["meeting_id"]}) == []
+        )
         async with live.http(m["secretary"].token) as http:
             assert (await http.get("/api/documents/limits")).json() == {"max_upload_mb": 1}
 
@@ -181,8 +201,12 @@ async def test_over_the_limit_is_413_and_nothing_stored() -> None:
 async def test_upload_field_errors(clients: Live) -> None:
     m = await meeting_with(clients)
     other = await meeting_with(clients)
-    item = await m["secretary_client"].ok("agenda:add", {"meeting_id": m["meeting_id"], "title": "Mục 1"})
-    foreign = await other["secretary_client"].ok("agenda:add", {"meeting_id": other["meeting_id"], "title": "Khác"})
+    item = await m["secretary_client"].ok(
+        "agenda:add", {"meeting_id": m["meeting_id"], "title": "Mục 1"}
+    )
+    foreign = await other["secretary_client"].ok(
+        "agenda:add", {"meeting_id": other["meeting_id"], "title": "Khác"}
+    )
     tok = m["secretary"].token
     r = await upload(clients, tok, m["meeting_id"], vietnamese_pdf(1), agenda_item_id=foreign["id"])
     assert r.status_code == 400 and "agenda_item_id" in r.json()["error"]["details"]
@@ -194,7 +218,9 @@ async def test_upload_field_errors(clients: Live) -> None:
     async with clients.http(tok) as http:
         r = await http.post(f"/api/meetings/{m['meeting_id']}/documents", json={"title": "x"})
     assert r.status_code == 400
-    doc = await uploaded(clients, tok, m["meeting_id"], vietnamese_pdf(1), agenda_item_id=item["id"])
+    doc = await uploaded(
+        clients, tok, m["meeting_id"], vietnamese_pdf(1), agenda_item_id=item["id"]
+    )
     assert doc["agenda_item_id"] == item["id"] and doc["title"] == "to-trinh"
 
 
@@ -202,7 +228,9 @@ async def test_access_matrix(clients: Live) -> None:
     m = await meeting_with(clients, delegates=1, points=1)
     mid = m["meeting_id"]
     observer = await clients.person("quansat")
-    await m["secretary_client"].ok("participant:add", {"meeting_id": mid, "role": "observer", "user_ids": [observer.id]})
+    await m["secretary_client"].ok(
+        "participant:add", {"meeting_id": mid, "role": "observer", "user_ids": [observer.id]}
+    )
     outsider = await clients.person("nguoingoai")
     admin = await clients.person("quantri", admin=True)
     doc = await uploaded(clients, m["secretary"].token, mid, vietnamese_pdf(2))
@@ -266,14 +294,18 @@ async def test_range_requests(clients: Live) -> None:
     assert r.status_code == 206 and r.content == full[-300:]
     assert r.headers["content-range"] == f"bytes {total - 300}-{total - 1}/{total}"
     # A range that straddles the original file and the stamp.
-    r = await download(clients, tok, doc["id"], Range=f"bytes={doc['size'] - 50}-{doc['size'] + 49}")
+    r = await download(
+        clients, tok, doc["id"], Range=f"bytes={doc['size'] - 50}-{doc['size'] + 49}"
+    )
     assert r.status_code == 206 and len(r.content) == 100
     assert r.content[:50] == full[doc["size"] - 50 : doc["size"]]
     # Pieces fetched separately make a complete, valid, stamped PDF (what pdf.js does).
     pieces = []
     step = total // 5 + 1
     for start in range(0, total, step):
-        part = await download(clients, tok, doc["id"], Range=f"bytes={start}-{min(start + step, total) - 1}")
+        part = await download(
+            clients, tok, doc["id"], Range=f"bytes={start}-{min(start + step, total) - 1}"
+        )
         assert part.status_code == 206
         pieces.append(part.content)
     joined = b"".join(pieces)
@@ -299,25 +331,40 @@ async def test_downloads_are_audited_and_staff_see_who_opened(clients: Live) -> 
     await d1c.ok("meeting:join", {"meeting_id": mid})
     await download(clients, d1.token, doc["id"])
     opened = await sc.push("document:opened", lambda d: d["document_id"] == doc["id"])
-    assert opened["user_id"] == d1.id and opened["full_name"] == d1.user.full_name and opened["meeting_id"] == mid
+    assert (
+        opened["user_id"] == d1.id
+        and opened["full_name"] == d1.user.full_name
+        and opened["meeting_id"] == mid
+    )
     await download(clients, d1.token, doc["id"], Range="bytes=100-199")
     await download(clients, d1.token, doc["id"])
     assert not [p for p in d1c.seen("document:opened")], "document:opened is for staff only"
 
-    rows = await DocumentAccess.filter(document_id=doc["id"]).order_by("id").values("user_id", "range", "opened")
+    rows = (
+        await DocumentAccess.filter(document_id=doc["id"])
+        .order_by("id")
+        .values("user_id", "range", "opened")
+    )
     assert rows == [
         {"user_id": d1.id, "range": None, "opened": True},
         {"user_id": d1.id, "range": "bytes=100-199", "opened": False},
         {"user_id": d1.id, "range": None, "opened": True},
     ]
-    audits = await Audit.filter(action="document:download", target=f"document:{doc['id']}").values("actor_id", "detail")
+    audits = await Audit.filter(action="document:download", target=f"document:{doc['id']}").values(
+        "actor_id", "detail"
+    )
     assert len(audits) == 3 and all(a["actor_id"] == d1.id for a in audits)
     assert audits[0]["detail"]["meeting_id"] == mid
 
     seen = await sc.ok("document:access", {"document_id": doc["id"]})
     assert [v["user_id"] for v in seen["viewers"]] == [d1.id]
     v = seen["viewers"][0]
-    assert v["opens"] == 2 and v["requests"] == 3 and v["full_name"] == d1.user.full_name and v["role"] == "delegate"
+    assert (
+        v["opens"] == 2
+        and v["requests"] == 3
+        and v["full_name"] == d1.user.full_name
+        and v["role"] == "delegate"
+    )
     assert v["first_at"] <= v["last_at"]
     assert d2.id in [p["user_id"] for p in seen["not_opened"]]
     assert d1.id not in [p["user_id"] for p in seen["not_opened"]]
@@ -329,12 +376,20 @@ async def test_new_version_replaces_for_readers(clients: Live) -> None:
     d = m["delegates"][0]
     dc = await clients.client(d)
     await dc.ok("meeting:join", {"meeting_id": mid})
-    v1 = await uploaded(clients, m["secretary"].token, mid, vietnamese_pdf(5, title="Bản dự thảo"), title="Tờ trình")
+    v1 = await uploaded(
+        clients, m["secretary"].token, mid, vietnamese_pdf(5, title="Bản dự thảo"), title="Tờ trình"
+    )
     cc = await clients.client(m["chair"])
     await cc.ok("document:present", {"meeting_id": mid, "document_id": v1["id"], "page": 5})
     dc.mark()
-    v2 = await uploaded(clients, m["secretary"].token, mid, vietnamese_pdf(3, title="Bản chính thức"),
-                        title="Tờ trình (sửa)", replaces=v1["id"])
+    v2 = await uploaded(
+        clients,
+        m["secretary"].token,
+        mid,
+        vietnamese_pdf(3, title="Bản chính thức"),
+        title="Tờ trình (sửa)",
+        replaces=v1["id"],
+    )
     assert v2["version"] == 2 and v2["replaces"] == v1["id"]
     removed = await dc.push("document:removed")
     assert removed == {**removed, "document_id": v1["id"], "replaced_by": v2["id"]}
@@ -395,7 +450,10 @@ async def test_pdf_served_for_a_signed_document_is_as_stored(clients: Live) -> N
     user = await User.get(id=m["secretary"].id)
     ctx = await clients.server.hub.http_context(user, mid, STAFF, "test")
     pdf = vietnamese_pdf(2, title="Thông báo kết luận")
-    doc = await ctx.server.hub.commit(ctx, lambda: add_generated(ctx, title="Thông báo kết luận", pdf=pdf, kind="notice", signed=True))
+    doc = await ctx.server.hub.commit(
+        ctx,
+        lambda: add_generated(ctx, title="Thông báo kết luận", pdf=pdf, kind="notice", signed=True),
+    )
     assert doc.pages == 2 and doc.signed and doc.kind == "notice"
     pushed = await dc.push("document:added", lambda x: x["id"] == doc.id)
     assert pushed["signed"] is True and pushed["filename"] == "thong-bao-ket-luan.pdf"
@@ -403,7 +461,12 @@ async def test_pdf_served_for_a_signed_document_is_as_stored(clients: Live) -> N
     assert r.content == pdf
     # Generating the same kind again makes a new version of it.
     ctx = await clients.server.hub.http_context(user, mid, STAFF, "test")
-    doc2 = await ctx.server.hub.commit(ctx, lambda: add_generated(ctx, title="Thông báo kết luận", pdf=vietnamese_pdf(1), kind="notice"))
+    doc2 = await ctx.server.hub.commit(
+        ctx,
+        lambda: add_generated(
+            ctx, title="Thông báo kết luận", pdf=vietnamese_pdf(1), kind="notice"
+        ),
+    )
     assert doc2.version == 2 and doc2.previous_id == doc.id  # type: ignore[attr-defined]
     r = await download(clients, m["delegates"][0].token, doc2.id)
     assert m["delegates"][0].user.full_name in page_texts(r.content)[0]

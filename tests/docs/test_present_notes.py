@@ -36,25 +36,49 @@ async def test_present_checks(clients: Live) -> None:
     mid = m["meeting_id"]
     other = await meeting_with(clients, start=True)
     doc = await uploaded(clients, m["secretary"].token, mid, vietnamese_pdf(4))
-    foreign = await uploaded(clients, other["secretary"].token, other["meeting_id"], vietnamese_pdf(4))
+    foreign = await uploaded(
+        clients, other["secretary"].token, other["meeting_id"], vietnamese_pdf(4)
+    )
     cc = await clients.client(m["chair"])
     for page in (0, 5, -1):
-        err = await cc.error("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": page}, "invalid")
+        err = await cc.error(
+            "document:present",
+            {"meeting_id": mid, "document_id": doc["id"], "page": page},
+            "invalid",
+        )
         assert "page" in err["details"]
-    await cc.error("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": "3"}, "invalid")
-    await cc.error("document:present", {"meeting_id": mid, "document_id": foreign["id"], "page": 1}, "not_found")
-    await cc.error("document:present", {"meeting_id": mid, "document_id": 999_999, "page": 1}, "not_found")
+    await cc.error(
+        "document:present", {"meeting_id": mid, "document_id": doc["id"], "page": "3"}, "invalid"
+    )
+    await cc.error(
+        "document:present",
+        {"meeting_id": mid, "document_id": foreign["id"], "page": 1},
+        "not_found",
+    )
+    await cc.error(
+        "document:present", {"meeting_id": mid, "document_id": 999_999, "page": 1}, "not_found"
+    )
     # Neither a delegate without the floor nor a secretary may present.
     dc = await clients.client(m["delegates"][0])
-    await dc.error("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "forbidden")
-    await m["secretary_client"].error("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "forbidden")
+    await dc.error(
+        "document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "forbidden"
+    )
+    await m["secretary_client"].error(
+        "document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "forbidden"
+    )
     outsider = await clients.client(await clients.person("ngoai"))
-    await outsider.error("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "not_found")
+    await outsider.error(
+        "document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "not_found"
+    )
     # Not before the meeting has started.
     later = await meeting_with(clients)
     ldoc = await uploaded(clients, later["secretary"].token, later["meeting_id"], vietnamese_pdf(2))
     lc = await clients.client(later["chair"])
-    await lc.error("document:present", {"meeting_id": later["meeting_id"], "document_id": ldoc["id"], "page": 1}, "conflict")
+    await lc.error(
+        "document:present",
+        {"meeting_id": later["meeting_id"], "document_id": ldoc["id"], "page": 1},
+        "conflict",
+    )
 
 
 async def test_current_speaker_may_present(clients: Live) -> None:
@@ -63,17 +87,23 @@ async def test_current_speaker_may_present(clients: Live) -> None:
     doc = await uploaded(clients, m["secretary"].token, mid, vietnamese_pdf(4))
     speaker, listener = m["delegates"]
     now = clients.server.clock.now()
-    req = await SpeakingRequest.create(meeting_id=mid, user_id=speaker.id, requested_at=now, started_at=now)
+    req = await SpeakingRequest.create(
+        meeting_id=mid, user_id=speaker.id, requested_at=now, started_at=now
+    )
     sc = await clients.client(speaker)
     lc = await clients.client(listener)
     await lc.ok("meeting:join", {"meeting_id": mid})
     await sc.ok("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 4})
     p = await lc.push("document:presented")
     assert p["page"] == 4 and p["by"] == speaker.id
-    await lc.error("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "forbidden")
+    await lc.error(
+        "document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "forbidden"
+    )
     req.ended_at = clients.server.clock.now()
     await req.save()
-    await sc.error("document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "forbidden")
+    await sc.error(
+        "document:present", {"meeting_id": mid, "document_id": doc["id"], "page": 1}, "forbidden"
+    )
 
 
 async def test_removed_document_stops_being_presented(clients: Live) -> None:
@@ -96,10 +126,18 @@ async def test_notes_are_private(clients: Live) -> None:
     doc = await uploaded(clients, m["secretary"].token, mid, vietnamese_pdf(3))
     a, b = m["delegates"]
     ac, bc = await clients.client(a), await clients.client(b)
-    saved = await ac.ok("note:save", {"document_id": doc["id"], "page": 2, "text": "Cần hỏi lại số liệu trang 2"})
-    assert saved["page"] == 2 and saved["text"] == "Cần hỏi lại số liệu trang 2" and not saved["deleted"]
+    saved = await ac.ok(
+        "note:save", {"document_id": doc["id"], "page": 2, "text": "Cần hỏi lại số liệu trang 2"}
+    )
+    assert (
+        saved["page"] == 2
+        and saved["text"] == "Cần hỏi lại số liệu trang 2"
+        and not saved["deleted"]
+    )
     await ac.ok("note:save", {"document_id": doc["id"], "page": 1, "text": "Ý kiến: đồng ý"})
-    again = await ac.ok("note:save", {"document_id": doc["id"], "page": 2, "text": "Đã sửa ghi chú"})
+    again = await ac.ok(
+        "note:save", {"document_id": doc["id"], "page": 2, "text": "Đã sửa ghi chú"}
+    )
     assert again["id"] == saved["id"]
     mine = await ac.ok("note:list", {"document_id": doc["id"]})
     assert [(n["page"], n["text"]) for n in mine] == [(1, "Ý kiến: đồng ý"), (2, "Đã sửa ghi chú")]
@@ -117,9 +155,13 @@ async def test_notes_are_private(clients: Live) -> None:
     await ac.error("note:save", {"document_id": doc["id"], "page": 4, "text": "x"}, "invalid")
     await ac.error("note:save", {"document_id": doc["id"], "page": 0, "text": "x"}, "invalid")
     await ac.error("note:save", {"document_id": doc["id"], "page": 1}, "invalid")
-    await ac.error("note:save", {"document_id": doc["id"], "page": 1, "text": "x" * 20001}, "invalid")
+    await ac.error(
+        "note:save", {"document_id": doc["id"], "page": 1, "text": "x" * 20001}, "invalid"
+    )
     outsider = await clients.client(await clients.person("ngoai"))
-    await outsider.error("note:save", {"document_id": doc["id"], "page": 1, "text": "x"}, "not_found")
+    await outsider.error(
+        "note:save", {"document_id": doc["id"], "page": 1, "text": "x"}, "not_found"
+    )
     await outsider.error("note:list", {"document_id": doc["id"]}, "not_found")
     await ac.error("note:list", {"document_id": 999_999}, "not_found")
 
@@ -134,7 +176,9 @@ async def test_demo_step_adds_documents_under_agenda_items(clients: Live) -> Non
     for title in ("Báo cáo", "Tờ trình"):
         await m["secretary_client"].ok("agenda:add", {"meeting_id": mid, "title": title})
     meeting = await Meeting.get(id=mid)
-    await demo_documents(clients.server.identity, meeting, {"thuky1": await User.get(id=m["secretary"].id)})
+    await demo_documents(
+        clients.server.identity, meeting, {"thuky1": await User.get(id=m["secretary"].id)}
+    )
     docs = await m["secretary_client"].ok("document:list", {"meeting_id": mid})
     assert [d["pages"] for d in docs] == [3, 2]
     assert all(d["agenda_item_id"] for d in docs)

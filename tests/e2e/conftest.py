@@ -29,7 +29,9 @@ def unique(name: str) -> str:
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).exists():  # never a silent skip: tests/run.sh installs it
-        pytest.fail(f"no Chromium at {CHROMIUM}: run tests/run.sh, which installs Debian's chromium")
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: run tests/run.sh, which installs Debian's chromium"
+        )
     async with async_playwright() as pw:
         b = await pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield b

@@ -31,10 +31,15 @@ async def table(live: Live, *, delegates: int = 2, items: int = 1) -> Table:
     mid = m["meeting_id"]
     sec_c: Client = m["secretary_client"]
     observer = await live.person("quansat")
-    await sec_c.ok("participant:add", {"meeting_id": mid, "role": "observer", "user_ids": [observer.id]})
+    await sec_c.ok(
+        "participant:add", {"meeting_id": mid, "role": "observer", "user_ids": [observer.id]}
+    )
     item_ids = []
     for i in range(items):
-        item = await sec_c.ok("agenda:add", {"meeting_id": mid, "title": f"Nội dung {i + 1}: báo cáo kinh tế - xã hội"})
+        item = await sec_c.ok(
+            "agenda:add",
+            {"meeting_id": mid, "title": f"Nội dung {i + 1}: báo cáo kinh tế - xã hội"},
+        )
         item_ids.append(item["id"])
     await sec_c.ok("meeting:publish", {"meeting_id": mid})
     await sec_c.ok("meeting:start", {"meeting_id": mid})
@@ -45,11 +50,26 @@ async def table(live: Live, *, delegates: int = 2, items: int = 1) -> Table:
     obs_c = await live.client(observer)
     outsider_c = await live.client(await live.person("nguoingoai"))
     snaps = {}
-    for name, c in [("chair", chair_c), ("secretary", sec_c), ("point", point_c), ("observer", obs_c)] + [
-        (f"d{i}", c) for i, c in enumerate(del_c)
-    ]:
+    for name, c in [
+        ("chair", chair_c),
+        ("secretary", sec_c),
+        ("point", point_c),
+        ("observer", obs_c),
+    ] + [(f"d{i}", c) for i, c in enumerate(del_c)]:
         snaps[name] = await c.ok("meeting:join", {"meeting_id": mid})
     return Table(
-        mid, item_ids[0], m["chair"], m["secretary"], m["delegates"], m["points"][0], observer,
-        chair_c, sec_c, del_c, point_c, obs_c, outsider_c, snaps,
+        mid,
+        item_ids[0],
+        m["chair"],
+        m["secretary"],
+        m["delegates"],
+        m["points"][0],
+        observer,
+        chair_c,
+        sec_c,
+        del_c,
+        point_c,
+        obs_c,
+        outsider_c,
+        snaps,
     )

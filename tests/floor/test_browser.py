@@ -16,7 +16,9 @@ TAB = "Phát biểu & biểu quyết"
 async def test_request_grant_countdown(clients: Live, browsers: Browsers) -> None:  # noqa: F811
     m = await meeting_with(clients, start=True, delegates=1, title=unique("Họp điều hành"))
     mid = m["meeting_id"]
-    item = await m["secretary_client"].ok("agenda:add", {"meeting_id": mid, "title": "Kế hoạch đầu tư công"})
+    item = await m["secretary_client"].ok(
+        "agenda:add", {"meeting_id": mid, "title": "Kế hoạch đầu tư công"}
+    )
     chair_c = await clients.client(m["chair"])
     await chair_c.ok("agenda:activate", {"item_id": item["id"]})
 
@@ -34,7 +36,9 @@ async def test_request_grant_countdown(clients: Live, browsers: Browsers) -> Non
     await expect(row).to_contain_text(m["delegates"][0].user.full_name)
     await expect(chair.locator(".floor-active-item")).to_have_text("Kế hoạch đầu tư công")
     await row.get_by_role("button", name="Cho phát biểu").click()
-    await expect(chair.get_by_test_id("console-speaker")).to_contain_text(m["delegates"][0].user.full_name)
+    await expect(chair.get_by_test_id("console-speaker")).to_contain_text(
+        m["delegates"][0].user.full_name
+    )
 
     speaking = delegate.get_by_test_id("speaking")
     await expect(speaking).to_contain_text("Đang phát biểu")

@@ -28,7 +28,11 @@ async def test_queue_grant_next_end(clients: Live) -> None:
     rp = await t.point_c.ok("floor:request", {"meeting_id": t.meeting_id, "topic": "Ý kiến xã"})
     state = await t.chair_c.push("floor:state", lambda s: len(s["queue"]) == 3)
     assert [q["user_id"] for q in state["queue"]] == [d0.id, d1.id, t.point.id]
-    assert [q["request_id"] for q in state["queue"]] == [r0["request_id"], r1["request_id"], rp["request_id"]]
+    assert [q["request_id"] for q in state["queue"]] == [
+        r0["request_id"],
+        r1["request_id"],
+        rp["request_id"],
+    ]
     assert state["queue"][0]["topic"] == "Về ngân sách"
     assert state["queue"][0]["agenda_item_id"] == t.item_id  # the active item
     assert state["queue"][0]["full_name"] == d0.user.full_name
@@ -40,7 +44,9 @@ async def test_queue_grant_next_end(clients: Live) -> None:
 
     # Grant with a time limit: a deadline, not a ticking counter.
     t.obs_c.mark()
-    granted = await t.chair_c.ok("floor:grant", {"request_id": r0["request_id"], "time_limit_s": 120})
+    granted = await t.chair_c.ok(
+        "floor:grant", {"request_id": r0["request_id"], "time_limit_s": 120}
+    )
     assert granted["speaker"]["user_id"] == d0.id
     seen = await t.obs_c.push("floor:state", lambda s: s["speaker"] is not None)
     sp = seen["speaker"]
@@ -94,7 +100,9 @@ async def test_withdraw_and_reject(clients: Live) -> None:
     await t.chair_c.error("floor:grant", {"request_id": r0["request_id"]}, "conflict")  # withdrawn
 
     c1.mark()
-    state = await t.chair_c.ok("floor:reject", {"request_id": r1["request_id"], "reason": "Đã hết thời gian"})
+    state = await t.chair_c.ok(
+        "floor:reject", {"request_id": r1["request_id"], "reason": "Đã hết thời gian"}
+    )
     assert state["queue"] == []
     note = await c1.push("notification", lambda n: n["kind"] == "floor_rejected")
     assert "Đã hết thời gian" in note["text"]
@@ -136,8 +144,12 @@ async def test_bad_input(clients: Live) -> None:
     assert "agenda_item_id" in err["details"]
     await c.error("floor:withdraw", {"request_id": 10**9}, "not_found")
     r = await c.ok("floor:request", {"meeting_id": mid})
-    await t.chair_c.error("floor:grant", {"request_id": r["request_id"], "time_limit_s": -5}, "invalid")
-    await t.chair_c.error("floor:grant", {"request_id": r["request_id"], "time_limit_s": "60"}, "invalid")
+    await t.chair_c.error(
+        "floor:grant", {"request_id": r["request_id"], "time_limit_s": -5}, "invalid"
+    )
+    await t.chair_c.error(
+        "floor:grant", {"request_id": r["request_id"], "time_limit_s": "60"}, "invalid"
+    )
     # Not while the meeting is not running.
     await t.sec_c.ok("meeting:end", {"meeting_id": mid})
     await t.chair_c.error("floor:grant", {"request_id": r["request_id"]}, "conflict")

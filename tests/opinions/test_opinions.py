@@ -13,7 +13,10 @@ async def test_opinions(clients: Live) -> None:
     t.sec_c.mark()
     t.chair_c.mark()
     c1.mark()
-    o = await c0.ok("opinion:submit", {"meeting_id": mid, "text": "Đề nghị bổ sung số liệu quý IV", "agenda_item_id": t.item_id})
+    o = await c0.ok(
+        "opinion:submit",
+        {"meeting_id": mid, "text": "Đề nghị bổ sung số liệu quý IV", "agenda_item_id": t.item_id},
+    )
     assert o["user_id"] == t.delegates[0].id and o["agenda_item_id"] == t.item_id
     for c in (t.sec_c, t.chair_c, c0):
         got = await c.push("opinion:added", lambda d: d["id"] == o["id"])
@@ -33,4 +36,6 @@ async def test_opinions(clients: Live) -> None:
     await t.outsider_c.error("opinion:submit", {"meeting_id": mid, "text": "x"}, "not_found")
     await c0.error("opinion:submit", {"meeting_id": mid, "text": ""}, "invalid")
     await c0.error("opinion:submit", {"meeting_id": mid, "text": 5}, "invalid")
-    await c0.error("opinion:submit", {"meeting_id": mid, "text": "x", "agenda_item_id": 10**9}, "invalid")
+    await c0.error(
+        "opinion:submit", {"meeting_id": mid, "text": "x", "agenda_item_id": 10**9}, "invalid"
+    )

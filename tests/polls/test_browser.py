@@ -39,16 +39,23 @@ async def test_vote_card_and_conclusion_editor(clients: Live, browsers: Browsers
     secretary = await browsers.login(m["secretary"].user.username)
     await secretary.goto(f"{clients.url}/#/meetings/{mid}")
     await secretary.get_by_role("tab", name="Kết luận & biên bản").click()
-    await secretary.locator(f"textarea[data-conclusion='{item['id']}']").fill("Thống nhất thông qua quy hoạch")
+    await secretary.locator(f"textarea[data-conclusion='{item['id']}']").fill(
+        "Thống nhất thông qua quy hoạch"
+    )
     await secretary.locator("textarea[data-conclusion='overall']").fill("Giao các sở triển khai")
     await expect(secretary.get_by_text("Đã lưu")).to_have_count(2)  # saved as they type
     snap = await chair_c.ok("meeting:get", {"meeting_id": mid})
-    assert {c["text"] for c in snap["conclusions"]} == {"Thống nhất thông qua quy hoạch", "Giao các sở triển khai"}
+    assert {c["text"] for c in snap["conclusions"]} == {
+        "Thống nhất thông qua quy hoạch",
+        "Giao các sở triển khai",
+    }
     await secretary.get_by_test_id("publish").click()
     await secretary.get_by_role("dialog").get_by_role("button", name="Ban hành", exact=True).click()
     await expect(secretary.get_by_test_id("notice-link")).to_be_visible()
     await expect(delegate.get_by_role("tab", name="Kết luận & biên bản")).to_be_visible()
     await delegate.get_by_role("tab", name="Kết luận & biên bản").click()
     await expect(delegate.get_by_test_id("notice-link")).to_be_visible()
-    await expect(delegate.get_by_test_id("minutes-link")).to_have_attribute("href", f"/api/meetings/{mid}/minutes.pdf")
+    await expect(delegate.get_by_test_id("minutes-link")).to_have_attribute(
+        "href", f"/api/meetings/{mid}/minutes.pdf"
+    )
     await shot(secretary, "conclusions-secretary")
