@@ -13,7 +13,7 @@ from meeting.hooks import WhenParticipantsChange
 from meeting.hub import Context, MeetingContext, snapshot_part
 from meeting.jsonable import jsonable
 from meeting.models import VOTERS, Meeting, Participant, Response, User
-from meeting.seats import halls_of, meeting_halls, unit_parents
+from meeting.seats import Sitter, halls_of, meeting_halls, unit_parents
 
 if TYPE_CHECKING:
     from meeting.server import Server
@@ -123,7 +123,7 @@ async def participants_payload(
     meeting: Meeting, settings: Settings, *, staff: bool = True
 ) -> dict[str, Any]:
     parts = await Participant.filter(meeting=meeting).select_related("user").order_by("id").all()
-    halls = halls_of(parts, await unit_parents())
+    halls = halls_of(map(Sitter.of, parts), await unit_parents())
     return {
         "participants": [participant_view(p, halls.get(p.user_id), staff=staff) for p in parts],
         "summary": summary(parts, settings),
