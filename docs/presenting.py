@@ -69,16 +69,7 @@ async def present(ctx: MeetingContext, p: DocumentPresent) -> dict[str, Any] | N
         raise conflict("Chỉ trình chiếu được khi cuộc họp đang diễn ra")
     if p.document_id is None:
         await Presented.filter(meeting=ctx.meeting).delete()
-        ctx.push(
-            "document:presented",
-            {
-                "document_id": None,
-                "page": None,
-                "by": ctx.user.id,
-                "by_name": ctx.user.full_name,
-                "at": ctx.now,
-            },
-        )
+        _push_nothing_presented(ctx)
         return None
     doc = await live_document(ctx, p.document_id)
     if not 1 <= p.page <= doc.pages:
@@ -103,16 +94,21 @@ async def present(ctx: MeetingContext, p: DocumentPresent) -> dict[str, Any] | N
 async def stop_if_presented(ctx: MeetingContext, document_id: int) -> None:
     """A removed document stops being presented (inside the removing action)."""
     if await Presented.filter(meeting=ctx.meeting, document_id=document_id).delete():
-        ctx.push(
-            "document:presented",
-            {
-                "document_id": None,
-                "page": None,
-                "by": ctx.user.id,
-                "by_name": ctx.user.full_name,
-                "at": ctx.now,
-            },
-        )
+        _push_nothing_presented(ctx)
+
+
+def _push_nothing_presented(ctx: MeetingContext) -> None:
+    """`document:presented` with no document: everyone's viewer leaves the presented page."""
+    ctx.push(
+        "document:presented",
+        {
+            "document_id": None,
+            "page": None,
+            "by": ctx.user.id,
+            "by_name": ctx.user.full_name,
+            "at": ctx.now,
+        },
+    )
 
 
 async def follow_new_version(ctx: MeetingContext, old: Document, new: Document) -> None:
