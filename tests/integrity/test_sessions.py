@@ -87,5 +87,10 @@ async def test_a_burst_of_old_password_guesses_is_limited_too(clients: Live) -> 
         for i in range(20)
     ]
     codes = [ack["error"]["code"] for ack in await asyncio.gather(*guesses)]
-    assert codes.count("invalid") == clients.server.settings.login_max_failures, codes
-    assert codes.count("rate_limited") == 20 - codes.count("invalid")
+    # Never more wrong guesses answered than the limit. A guess whose row is written but not yet
+    # off the in-flight count (meeting/identity.py check_old_password) is counted twice by a check
+    # running meanwhile: the limit may come a guess early (seen once in CI, on PostgreSQL: 4 of
+    # 5), never late.
+    invalid = codes.count("invalid")
+    assert 0 < invalid <= clients.server.settings.login_max_failures, codes
+    assert codes.count("rate_limited") == 20 - invalid, codes
