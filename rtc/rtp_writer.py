@@ -104,6 +104,13 @@ class RtpWriter:
         if route is None:
             return
         now = time.monotonic()
+        key = self._key_seq
+        if key is not None and uint16_gt(key, seq):
+            # Before the last key frame sent: the receiver's picture restarts there, and after a
+            # layer switch (made on the new layer's key frame) it is the layer left. Resent, it
+            # only fills a short link just stepped down (a kiosk lost its picture, then went to
+            # audio, with the full layer's holes resent onto its 300 kbit/s).
+            return
         if entry is None or entry[0] != seq:
             self._lost(seq, now)  # gone from the history
             return
