@@ -211,16 +211,22 @@ async def chair_and_two_halls(room: Any) -> AsyncIterator[dict[int, Client]]:
         await room.close()
 
 
+async def joins_with(live: Any, who: Any, meeting_id: int, peer: Client) -> Any:
+    """``who`` joins the meeting and connects ``peer`` through ``rtc:join`` (the real signalling
+    path); returns their socket."""
+    socket = await live.client(who)
+    await socket.ok("meeting:join", {"meeting_id": meeting_id})
+    ack = await socket.ok(
+        "rtc:join", {"meeting_id": meeting_id, "type": "offer", "sdp": await peer.offer()}
+    )
+    await peer.accept(ack["sdp"])
+    return socket
+
+
 async def chair_publishes(
     live: Any, chair: Any, meeting_id: int, tracks: list[Any]
 ) -> tuple[Any, Client]:
-    """The chair joins the meeting and publishes ``tracks`` through ``rtc:join`` (the real
-    signalling path); returns the chair's socket and the publishing peer (close it after)."""
-    socket = await live.client(chair)
-    await socket.ok("meeting:join", {"meeting_id": meeting_id})
+    """The chair publishes ``tracks``; returns the chair's socket and the publishing peer (close
+    it after)."""
     publisher = Client(RED, tracks=tracks)
-    ack = await socket.ok(
-        "rtc:join", {"meeting_id": meeting_id, "type": "offer", "sdp": await publisher.offer()}
-    )
-    await publisher.accept(ack["sdp"])
-    return socket, publisher
+    return await joins_with(live, chair, meeting_id, publisher), publisher

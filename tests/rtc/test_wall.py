@@ -7,20 +7,15 @@ from typing import Any
 
 from rtc.service import media_of
 from tests.live import Live, meeting_with
-from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client
+from tests.rtc.rtc_peers import BLUE, GREEN, RED, Client, joins_with
 from tests.rtc.wall_client import WallClient
 
 LIGHT = (80, 60)
 
 
 async def _hall(live: Live, mid: int, who: Any, colour: tuple[int, int, int]) -> Client:
-    socket = await live.client(who)
-    await socket.ok("meeting:join", {"meeting_id": mid})
     peer = Client(colour, light=LIGHT)
-    ack = await socket.ok(
-        "rtc:join", {"meeting_id": mid, "type": "offer", "sdp": await peer.offer()}
-    )
-    await peer.accept(ack["sdp"])
+    await joins_with(live, who, mid, peer)
     return peer
 
 
